@@ -1,0 +1,1 @@
+"""found-bstore: a content-addressed blob store (code arrives with its issue)."""

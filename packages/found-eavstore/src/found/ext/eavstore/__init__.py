@@ -1,0 +1,1 @@
+"""found-eavstore: dictionaries stored as entity-attribute-value with an attribute index (code arrives with its issue)."""

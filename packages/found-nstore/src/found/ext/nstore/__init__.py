@@ -1,0 +1,1 @@
+"""found-nstore: a store of n-tuples with Datalog-style pattern queries (code arrives with its issue)."""

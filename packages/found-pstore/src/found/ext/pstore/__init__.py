@@ -1,0 +1,1 @@
+"""found-pstore: ranked keyword search over documents (code arrives with its issue)."""

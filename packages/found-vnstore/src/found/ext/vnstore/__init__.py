@@ -1,0 +1,1 @@
+"""found-vnstore: versioned n-tuples grouped in change-sets (code arrives with its issue)."""
