@@ -1,0 +1,134 @@
+"""The store handle and its key layout.
+
+Every key lives under the caller's prefix, flat (the prefix items come first, then a one-item
+tag), so a scan of the keyspace by hand reads naturally:
+
+* ``(*prefix, 1, uid)`` -> ``pack((size, chunk_count, sid))``: the blob's metadata; its presence
+  is what makes ``uid`` visible. ``uid`` is the 64-byte blake2b digest of the content.
+* ``(*prefix, 2, sid, index)`` -> one chunk (a codec tag byte, then the payload). ``sid`` is a
+  random 16-byte storage id, so an upload can stage chunks across transactions and publish them
+  with one metadata write.
+* ``(*prefix, 3, uid)`` -> reference count, 8-byte little-endian (FoundationDB ``ADD`` format).
+* ``(*prefix, 4, sid)`` -> ``pack((started_at,))``: an upload in progress (see ``upload``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Optional
+
+import found
+
+META = 1
+CHUNK = 2
+REFS = 3
+PENDING = 4
+
+#: Size of the uid (blake2b's full digest): what ``b2sum`` prints, so uids can be computed
+#: outside of found and agree across databases.
+UID_SIZE = 64
+
+#: Raw bytes per chunk: with the one-byte codec tag, a chunk value is at most 100,000 bytes,
+#: FoundationDB's value size limit.
+CHUNK_SIZE = 99_999
+
+#: FoundationDB's default and maximum transaction size (semantics reference, error 2101).
+TRANSACTION_LIMIT = 10_000_000
+
+COMPRESSIONS = (None, "zstd")
+
+
+class BStoreException(found.BaseFoundException):
+    """A bstore failure: unknown uid, damaged blob, missing codec, abandoned upload."""
+
+
+class BStore(NamedTuple):
+    """Handle over one blob store; build it with `make`."""
+
+    name: str
+    prefix: tuple[Any, ...]
+    compression: Optional[str]
+
+
+def make(name: str, prefix: Sequence[Any], compression: Optional[str] = None) -> BStore:
+    """Return a handle over the blob store called `name`, stored under the tuple `prefix`.
+
+    `compression` is ``None`` (store chunks as they are) or ``"zstd"`` (compress each chunk with
+    zstandard, which must then be installed: ``pip install found-bstore[zstd]``). Reading never
+    depends on this setting: each chunk records how it was stored.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"bstore name must be a str, not {type(name).__name__}")
+    if isinstance(prefix, (str, bytes)) or not isinstance(prefix, (tuple, list)):
+        raise TypeError("bstore prefix must be a tuple (or list) of tuple-packable items")
+    if compression not in COMPRESSIONS:
+        raise ValueError(f"compression must be one of {COMPRESSIONS!r}, not {compression!r}")
+    if compression == "zstd":
+        from ._codec import zstandard
+
+        zstandard()  # fail now, with a clear message, rather than at the first write
+    prefix = tuple(prefix)
+    found.pack(prefix)  # reject unpackable prefixes here, not at the first key
+    return BStore(name, prefix, compression)
+
+
+def digest(data: bytes) -> bytes:
+    """The uid of `data`: its blake2b digest."""
+    return hashlib.blake2b(data).digest()
+
+
+def check_uid(uid: Any) -> bytes:
+    """Return `uid` as bytes, or raise TypeError / ValueError for anything that cannot be one."""
+    if not isinstance(uid, (bytes, bytearray, memoryview)):
+        raise TypeError(f"bstore uid must be bytes, not {type(uid).__name__}")
+    uid = bytes(uid)
+    if len(uid) != UID_SIZE:
+        raise ValueError(f"bstore uid must be {UID_SIZE} bytes (a blake2b digest), not {len(uid)}")
+    return uid
+
+
+def meta_key(store: BStore, uid: bytes) -> bytes:
+    return found.pack((*store.prefix, META, uid))
+
+
+def refs_key(store: BStore, uid: bytes) -> bytes:
+    return found.pack((*store.prefix, REFS, uid))
+
+
+def pending_key(store: BStore, sid: bytes) -> bytes:
+    return found.pack((*store.prefix, PENDING, sid))
+
+
+def pending_range(store: BStore) -> tuple[bytes, bytes]:
+    begin = found.pack((*store.prefix, PENDING))
+    return begin, found.next_prefix(begin)
+
+
+def chunk_key(store: BStore, sid: bytes, index: int) -> bytes:
+    return found.pack((*store.prefix, CHUNK, sid, index))
+
+
+def chunk_range(store: BStore, sid: bytes) -> tuple[bytes, bytes]:
+    begin = found.pack((*store.prefix, CHUNK, sid))
+    return begin, found.next_prefix(begin)
+
+
+def encode_meta(size: int, count: int, sid: bytes) -> bytes:
+    return found.pack((size, count, sid))
+
+
+def decode_meta(value: bytes) -> tuple[int, int, bytes]:
+    size, count, sid = found.unpack(value)
+    return size, count, sid
+
+
+def encode_count(count: int) -> bytes:
+    return count.to_bytes(8, "little", signed=True)
+
+
+def decode_count(value: Optional[bytes]) -> int:
+    return 0 if value is None else int.from_bytes(value, "little", signed=True)
+
+
+ONE = encode_count(1)
