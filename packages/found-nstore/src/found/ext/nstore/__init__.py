@@ -1,1 +1,46 @@
-"""found-nstore: a store of n-tuples with Datalog-style pattern queries (code arrives with its issue)."""
+"""found.ext.nstore: a store of n-tuples queried by patterns, in the style of a triple store.
+
+Tuples have a fixed width n. Every tuple is written under C(n, n // 2) index orderings, the
+fewest that let any pattern (any set of positions given as values, the rest as `var`) be
+answered by a single range scan. Patterns chain into joins with `where` and `query`; a
+variable used twice, in one pattern or across patterns, means equality.
+
+    store = nstore.make("people", ("app", "people"), 3)
+    await nstore.add(tx, store, "alice", "knows", "bob")
+    async for b in nstore.query(tx, store, (var("x"), "knows", var("y")), (var("y"), "age", 42)):
+        ...
+
+Differences from asyncio-foundationdb 0.13, kept compatible in names and call shapes:
+
+- keys are `((*prefix, index), *items)`, one nested tuple first like the other found layers;
+- the value of a tuple is stored once (index 0), not in every index;
+- a repeated variable is an equality constraint (0.13 let the last position win);
+- `query` orders its patterns by estimated selectivity unless `ordered=True`;
+- new: `count`, `load` (bulk loading in batches sized to the transaction limits), `scan`.
+"""
+
+from __future__ import annotations
+
+from ._load import LoadProgress, load
+from ._query import plan, query
+from ._select import count, scan, select, where
+from ._store import NStore, NStoreException, Variable, add, get, make, remove, var
+
+__all__ = [
+    "LoadProgress",
+    "NStore",
+    "NStoreException",
+    "Variable",
+    "add",
+    "count",
+    "get",
+    "load",
+    "make",
+    "plan",
+    "query",
+    "remove",
+    "scan",
+    "select",
+    "var",
+    "where",
+]

@@ -1,0 +1,120 @@
+"""Pattern matching: one range scan per pattern, streamed.
+
+A pattern has one entry per column: a value, or a `Variable`. The values pick the index whose
+ordering puts their positions first, so the scan reads exactly the tuples that agree on them.
+A variable that occurs more than once means equality: the rows where its positions hold
+different values (as the tuple layer sees them: `1`, `1.0` and `True` differ) are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from typing import Any, Optional
+
+import found
+
+from ._store import NStore, NStoreException, Variable
+
+Bindings = dict[str, Any]
+
+
+class Scan:
+    """The range and decoding recipe that serve one pattern on one store."""
+
+    __slots__ = ("begin", "end", "groups", "inverse", "n", "skip")
+
+    def __init__(self, store: NStore, pattern: Sequence[Any]) -> None:
+        if len(pattern) != store.n:
+            raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
+        bound = frozenset(i for i, x in enumerate(pattern) if not isinstance(x, Variable))
+        number = store.index_for(bound)
+        order = store.indices[number]
+        subspace = store.subspace(number)
+        self.begin = subspace + found.pack(tuple(pattern[i] for i in order[: len(bound)]))
+        self.end = self.begin + b"\xff"  # 0xff is never a type code: covers every extension
+        self.skip = len(subspace)
+        self.n = store.n
+        self.inverse = [order.index(i) for i in range(store.n)]
+        positions: dict[str, list[int]] = {}
+        for i, x in enumerate(pattern):
+            if isinstance(x, Variable):
+                positions.setdefault(x.name, []).append(i)
+        self.groups = [p for p in positions.values() if len(p) > 1]
+
+    def decode(self, key: bytes) -> tuple[bytes, Optional[tuple[Any, ...]]]:
+        """(order key, items in column order), or items None when a repeated variable differs.
+
+        The order key is the key without its index prefix: two stores of the same width
+        scanned with patterns binding the same positions yield comparable order keys.
+        """
+        rest = key[self.skip :]
+        permuted = found.unpack(rest)
+        items = tuple(permuted[j] for j in self.inverse)
+        for group in self.groups:
+            first = found.pack((items[group[0]],))
+            if any(found.pack((items[i],)) != first for i in group[1:]):
+                return rest, None
+        return rest, items
+
+
+def substitute(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -> list[Any]:
+    """`pattern` with every variable that `bindings` knows replaced by its value."""
+    if not bindings:
+        return list(pattern)
+    return [
+        bindings[x.name] if isinstance(x, Variable) and x.name in bindings else x for x in pattern
+    ]
+
+
+async def scan(
+    tx: Any, store: NStore, *pattern: Any
+) -> AsyncIterator[tuple[bytes, tuple[Any, ...]]]:
+    """Yield `(order_key, items)` for every tuple matching `pattern`, in index order.
+
+    A lower-level form of `select` for layers that merge several stores scanned in step.
+    """
+    plan = Scan(store, pattern)
+    async for key, _ in found.query(tx, plan.begin, plan.end):
+        order_key, items = plan.decode(key)
+        if items is not None:
+            yield order_key, items
+
+
+async def select(
+    tx: Any, store: NStore, *pattern: Any, seed: Optional[Mapping[str, Any]] = None
+) -> AsyncIterator[Bindings]:
+    """Yield one dict per tuple matching `pattern`: `seed` plus each variable's value.
+
+    Variables already bound in `seed` act as values.
+    """
+    pattern = tuple(substitute(pattern, seed))
+    names = [(i, x.name) for i, x in enumerate(pattern) if isinstance(x, Variable)]
+    base = dict(seed) if seed else {}
+    async for _, items in scan(tx, store, *pattern):
+        bindings = dict(base)
+        for i, name in names:
+            bindings[name] = items[i]
+        yield bindings
+
+
+async def where(
+    tx: Any, store: NStore, iterator: AsyncIterable[Mapping[str, Any]], *pattern: Any
+) -> AsyncIterator[Bindings]:
+    """For each bindings dict from `iterator`, yield its extensions that match `pattern`.
+
+    This is a nested-loop join: each incoming binding fills the variables it knows, and the
+    rest of the pattern is matched with one range scan.
+    """
+    if len(pattern) != store.n:
+        raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
+    async for bindings in iterator:
+        async for out in select(tx, store, *pattern, seed=bindings):
+            yield out
+
+
+async def count(tx: Any, store: NStore, *pattern: Any) -> int:
+    """The exact number of tuples in `store` that match `pattern` (one range scan)."""
+    total = 0
+    async for _ in scan(tx, store, *pattern):
+        total += 1
+    return total

@@ -1,0 +1,111 @@
+"""The store handle, variables, and single-tuple writes and reads.
+
+Key layout: every index lives under one nested tuple, `((*prefix, index_number), *items)` with
+the items in that index's order, the same shape as the other found layers (their keys also
+start with one nested tuple naming the layer's subspace). The value given to `add` is stored
+once, in index 0 (the identity order); the other indices map to `b""`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import found
+
+from ._index import MAX_COLUMNS, Permutation, permutations, prefix_table
+
+
+class NStoreException(found.BaseFoundException):
+    """A misuse of an nstore: wrong item count, a variable where a value is needed, ..."""
+
+
+class Variable(NamedTuple):
+    """A named hole in a pattern; `select` and `query` bind it to the stored values."""
+
+    name: str
+
+    def __repr__(self) -> str:
+        return f"?{self.name}"
+
+
+#: The 0.13 spelling: `nstore.var("x")`.
+var = Variable
+
+
+class NStore:
+    """Handle over one n-tuple store: its name, key prefix, width and index orderings."""
+
+    __slots__ = ("_subspaces", "_table", "indices", "n", "name", "prefix")
+
+    def __init__(self, name: str, prefix: tuple[Any, ...], n: int) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.n = n
+        self.indices: list[Permutation] = permutations(n)
+        self._table: dict[frozenset[int], int] = prefix_table(self.indices)
+        # packed `((*prefix, number),)` per index: the bytes every key of that index starts with
+        self._subspaces = [found.pack(((*prefix, i),)) for i in range(len(self.indices))]
+
+    def __repr__(self) -> str:
+        return f"<NStore {self.name!r} prefix={self.prefix!r} n={self.n}>"
+
+    def index_for(self, bound: frozenset[int]) -> int:
+        """Number of the index whose ordering puts the `bound` positions first."""
+        return self._table[bound]
+
+    def subspace(self, number: int) -> bytes:
+        """Packed key prefix of index `number`."""
+        return self._subspaces[number]
+
+    def key(self, number: int, items: Sequence[Any]) -> bytes:
+        """The key of `items` (in column order) in index `number`."""
+        order = self.indices[number]
+        return self._subspaces[number] + found.pack(tuple(items[i] for i in order))
+
+
+def make(name: str, prefix: Sequence[Any], n: int) -> NStore:
+    """Create a handle over the nstore called `name`, stored under `prefix`, with `n` columns.
+
+    `prefix` is a tuple (a list is accepted) of tuple-packable values; `name` only helps
+    debugging. Keep the handle: building it computes the index orderings.
+    """
+    if not isinstance(prefix, (tuple, list)):
+        raise NStoreException(f"prefix must be a tuple, not {type(prefix).__name__}")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_COLUMNS:
+        raise NStoreException(f"n must be an int between 1 and {MAX_COLUMNS}, not {n!r}")
+    prefix = tuple(prefix)
+    found.pack(prefix)  # fail now, with the tuple layer's error, on an unpackable prefix
+    return NStore(name, prefix, n)
+
+
+def check_items(store: NStore, items: Sequence[Any]) -> None:
+    """Raise unless `items` is a full tuple of values for `store`."""
+    if len(items) != store.n:
+        raise NStoreException(f"{store.name}: expected {store.n} items, got {len(items)}")
+    for item in items:
+        if isinstance(item, Variable):
+            raise NStoreException(f"{store.name}: variable {item!r} where a value is needed")
+
+
+async def add(tx: Any, store: NStore, *items: Any, value: bytes = b"") -> None:
+    """Add `items` to `store`, associated with `value` (replacing any previous value)."""
+    check_items(store, items)
+    if not isinstance(value, bytes):
+        raise TypeError(f"value must be bytes, not {type(value).__name__}")
+    await found.set(tx, store.key(0, items), value)
+    for number in range(1, len(store.indices)):
+        await found.set(tx, store.key(number, items), b"")
+
+
+async def remove(tx: Any, store: NStore, *items: Any) -> None:
+    """Remove `items` and its value from `store` (nothing happens if it is absent)."""
+    check_items(store, items)
+    for number in range(len(store.indices)):
+        await found.clear(tx, store.key(number, items))
+
+
+async def get(tx: Any, store: NStore, *items: Any) -> Any:
+    """The value associated with `items` in `store`, or `None` when `items` is absent."""
+    check_items(store, items)
+    return await found.get(tx, store.key(0, items))

@@ -1,0 +1,177 @@
+"""select, where, count and query on a small fixed graph."""
+
+from __future__ import annotations
+
+import uuid
+
+import found
+from found.ext import nstore
+from found.ext.nstore import var
+
+FACTS = [
+    ("alice", "knows", "bob"),
+    ("bob", "knows", "carol"),
+    ("carol", "knows", "carol"),
+    ("alice", "knows", "alice"),
+    ("dave", "knows", "alice"),
+    ("alice", "age", 30),
+    ("bob", "age", 25),
+    ("carol", "age", 30),
+    ("x", 1, True),
+    ("x", 1, 1),
+    ("x", 1.0, 1),
+]
+
+
+async def loaded(db) -> nstore.NStore:
+    store = nstore.make("graph", ("test-select", uuid.uuid4()), 3)
+
+    async def fill(tx):
+        for fact in FACTS:
+            await nstore.add(tx, store, *fact)
+
+    await found.transactional(db, fill)
+    return store
+
+
+async def run(db, func, *args, **kwargs):
+    async def body(tx):
+        return await func(tx, *args, **kwargs)
+
+    return await found.transactional(db, body)
+
+
+async def collect(tx, agen):
+    return [b async for b in agen]
+
+
+def key(bindings):
+    return sorted(tuple(sorted((k, repr(v)) for k, v in b.items())) for b in bindings)
+
+
+async def test_select_patterns(db) -> None:
+    store = await loaded(db)
+
+    async def scenario(tx):
+        people = await collect(tx, nstore.select(tx, store, "alice", "knows", var("who")))
+        assert key(people) == key([{"who": "alice"}, {"who": "bob"}])
+        ages = await collect(tx, nstore.select(tx, store, var("who"), "age", 30))
+        assert key(ages) == key([{"who": "alice"}, {"who": "carol"}])
+        exact = await collect(tx, nstore.select(tx, store, "bob", "age", 25))
+        assert exact == [{}]
+        assert await collect(tx, nstore.select(tx, store, "bob", "age", 26)) == []
+        everything = await collect(tx, nstore.select(tx, store, var("s"), var("p"), var("o")))
+        assert len(everything) == len(FACTS)
+        seeded = await collect(
+            tx, nstore.select(tx, store, var("s"), "age", var("a"), seed={"s": "bob", "z": 1})
+        )
+        assert seeded == [{"s": "bob", "z": 1, "a": 25}]
+
+    await run(db, scenario)
+
+
+async def test_repeated_variable_means_equality(db) -> None:
+    """0.13 bug 7: `(?x, "knows", ?x)` matched every `knows` fact, the last binding winning."""
+    store = await loaded(db)
+
+    async def scenario(tx):
+        selves = await collect(tx, nstore.select(tx, store, var("x"), "knows", var("x")))
+        assert key(selves) == key([{"x": "alice"}, {"x": "carol"}])
+        assert await nstore.count(tx, store, var("x"), "knows", var("x")) == 2
+        # tuple-layer equality: 1, 1.0 and True are three different values
+        same = await collect(tx, nstore.select(tx, store, "x", var("v"), var("v")))
+        assert same == [{"v": 1}]
+        assert type(same[0]["v"]) is int
+        # across patterns too: a cycle of length two
+        pairs = await collect(
+            tx,
+            nstore.query(
+                tx,
+                store,
+                (var("a"), "knows", var("b")),
+                (var("b"), "knows", var("a")),
+                ordered=True,
+            ),
+        )
+        assert key(pairs) == key([{"a": "alice", "b": "alice"}, {"a": "carol", "b": "carol"}])
+
+    await run(db, scenario)
+
+
+async def test_where_and_query(db) -> None:
+    store = await loaded(db)
+    expected = key(
+        [
+            {"x": "alice", "y": "alice"},
+            {"x": "bob", "y": "carol"},
+            {"x": "carol", "y": "carol"},
+            {"x": "dave", "y": "alice"},
+        ]
+    )
+
+    async def scenario(tx):
+        seeds = nstore.select(tx, store, var("x"), "knows", var("y"))
+        joined = await collect(tx, nstore.where(tx, store, seeds, var("y"), "age", 30))
+        assert key(joined) == expected
+        for ordered in (True, False):
+            out = await collect(
+                tx,
+                nstore.query(
+                    tx,
+                    store,
+                    (var("x"), "knows", var("y")),
+                    (var("y"), "age", 30),
+                    ordered=ordered,
+                ),
+            )
+            assert key(out) == expected
+
+    await run(db, scenario)
+
+
+async def test_query_is_an_async_generator(db) -> None:
+    """`query` is used with `async for` directly, and yields before reading everything."""
+    store = await loaded(db)
+
+    async def scenario(tx):
+        out = nstore.query(tx, store, (var("s"), var("p"), var("o")))
+        assert hasattr(out, "__anext__")
+        first = await out.__anext__()
+        await out.aclose()
+        return first
+
+    first = await run(db, scenario)
+    assert set(first) == {"s", "p", "o"}
+
+
+async def test_planner_puts_the_selective_pattern_first(db) -> None:
+    store = await loaded(db)
+    broad = (var("x"), "knows", var("y"))
+    narrow = (var("y"), "age", 25)
+
+    async def scenario(tx):
+        assert await nstore.plan(tx, store, [broad, narrow]) == [narrow, broad]
+        assert await nstore.plan(tx, store, [narrow, broad]) == [narrow, broad]
+        # ties on the estimate keep the caller's order; then the most bound positions win
+        other = ("x", 1.0, var("z"))
+        order = await nstore.plan(tx, store, [broad, other, narrow])
+        assert order == [other, narrow, broad]
+        # once `y` is known, the pattern sharing it comes before a disconnected one
+        wide = ("x", 1, var("z"))
+        linked = (var("y"), "knows", "alice")
+        order = await nstore.plan(tx, store, [wide, linked, narrow])
+        assert order == [narrow, linked, wide]
+
+    await run(db, scenario)
+
+
+async def test_count(db) -> None:
+    store = await loaded(db)
+
+    async def scenario(tx):
+        assert await nstore.count(tx, store, var("s"), var("p"), var("o")) == len(FACTS)
+        assert await nstore.count(tx, store, var("s"), "knows", var("o")) == 5
+        assert await nstore.count(tx, store, "x", var("p"), var("o")) == 3
+        assert await nstore.count(tx, store, "nobody", var("p"), var("o")) == 0
+
+    await run(db, scenario)
