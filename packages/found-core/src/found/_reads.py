@@ -1,0 +1,179 @@
+"""Reads: `get`, `get_key`, `query` (paged range reads), read versions and range metadata.
+
+Reads honour `tx.snapshot` (snapshot reads add no read conflict). `query` is an async
+generator that fetches pages as it is consumed, as the official bindings' range iterators do:
+the first request asks for a small page (streaming mode ITERATOR, iteration 1) and each later
+request a larger one, so a caller that stops early reads little.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Optional, Union
+
+from ._options import StreamingMode
+from ._selectors import KeySelector, to_selector
+from ._transaction import Transaction, check_tx
+from ._util import check_bytes, check_int
+
+__all__ = [
+    "estimated_size_bytes", "get", "get_addresses_for_key", "get_key", "get_range",
+    "get_range_split_points",
+    "query", "read_version",
+]
+
+KeyOrSelector = Union[bytes, KeySelector]
+
+
+async def get(tx: Transaction, key: bytes) -> Optional[bytes]:
+    """The value of `key`, or None when it has none."""
+    backend = check_tx(tx)._tx
+    key = check_bytes("key", key)
+    try:
+        return await backend.get(key, tx.snapshot)
+    except asyncio.CancelledError:
+        backend.cancel()
+        raise
+
+
+async def get_key(tx: Transaction, key_selector: KeyOrSelector) -> bytes:
+    """Resolve a key selector (`found.lt/lte/gt/gte(...)`; plain bytes mean `gte`) to a key."""
+    backend = check_tx(tx)._tx
+    sel = to_selector("key_selector", key_selector)
+    try:
+        return await backend.get_key(sel.key, sel.or_equal, sel.offset, tx.snapshot)
+    except asyncio.CancelledError:
+        backend.cancel()
+        raise
+
+
+async def read_version(tx: Transaction) -> int:
+    """The read version of `tx` (obtained from the database on first use)."""
+    backend = check_tx(tx)._tx
+    try:
+        return await backend.get_read_version()
+    except asyncio.CancelledError:
+        backend.cancel()
+        raise
+
+
+def _mode(mode: Union[int, str]) -> int:
+    if isinstance(mode, str):
+        member = StreamingMode.__members__.get(mode.upper().replace("-", "_"))
+        if member is None:
+            raise ValueError(f"unknown streaming mode {mode!r}")
+        return int(member)
+    return check_int("mode", mode)
+
+
+async def query(
+    tx: Transaction,
+    key: KeyOrSelector,
+    other: KeyOrSelector,
+    *,
+    limit: int = 0,
+    mode: Union[int, str] = StreamingMode.ITERATOR,
+    reverse: Optional[bool] = None,
+) -> AsyncIterator[tuple[bytes, bytes]]:
+    """Yield the `(key, value)` pairs of a range, page by page.
+
+    `key` and `other` are bytes or key selectors. Without `reverse`, the order follows the
+    arguments as in 0.13: `key < other` reads `[key, other)` ascending; `key > other` reads
+    from `key` down to `other`, both included when given as bytes. With `reverse=True` or
+    `False`, the range is always `[key, other)` and `reverse` only sets the order. `limit=0`
+    means no limit; `mode` is a `STREAMING_MODE_*` code (or name)."""
+    backend = check_tx(tx)._tx
+    begin = to_selector("key", key)
+    end = to_selector("other", other)
+    limit = check_int("limit", limit)
+    mode_code = _mode(mode)
+    if reverse is None:
+        descending = begin.key > end.key
+        if descending:
+            top = KeySelector(begin.key, True, 1) if not isinstance(key, KeySelector) else begin
+            begin, end = end, top
+    else:
+        descending = bool(reverse)
+    snapshot = tx.snapshot
+    iteration = 1
+    remaining = limit
+    while True:
+        try:
+            pairs, more = await backend.get_range(
+                begin.key, begin.or_equal, begin.offset, end.key, end.or_equal, end.offset,
+                remaining, 0, mode_code, iteration, snapshot, descending,
+            )
+        except asyncio.CancelledError:
+            backend.cancel()
+            raise
+        if not pairs:
+            return
+        for pair in pairs:
+            yield pair
+        if not more:
+            return
+        if limit > 0:
+            remaining -= len(pairs)
+            if remaining <= 0:
+                return
+        iteration += 1
+        last = pairs[-1][0]
+        if descending:
+            end = KeySelector(last, False, 1)
+        else:
+            begin = KeySelector(last, True, 1)
+
+
+async def estimated_size_bytes(tx: Transaction, begin: bytes, end: bytes) -> int:
+    """An estimate of the bytes stored in `[begin, end)` (coarse below a few megabytes)."""
+    backend = check_tx(tx)._tx
+    begin = check_bytes("begin", begin)
+    end = check_bytes("end", end)
+    try:
+        return await backend.get_estimated_range_size_bytes(begin, end)
+    except asyncio.CancelledError:
+        backend.cancel()
+        raise
+
+
+async def get_range_split_points(
+    tx: Transaction, begin: bytes, end: bytes, chunk_size: int
+) -> list[bytes]:
+    """Keys that cut `[begin, end)` into chunks of about `chunk_size` bytes, as the database
+    reports them (FoundationDB includes `begin` and `end` themselves)."""
+    backend = check_tx(tx)._tx
+    begin = check_bytes("begin", begin)
+    end = check_bytes("end", end)
+    chunk_size = check_int("chunk_size", chunk_size)
+    try:
+        return await backend.get_range_split_points(begin, end, chunk_size)
+    except asyncio.CancelledError:
+        backend.cancel()
+        raise
+
+
+async def get_addresses_for_key(tx: Transaction, key: bytes) -> list[str]:
+    """Addresses (`"ip:port"` strings) of the storage servers holding `key`."""
+    backend = check_tx(tx)._tx
+    key = check_bytes("key", key)
+    try:
+        addresses = await backend.get_addresses_for_key(key)
+    except asyncio.CancelledError:
+        backend.cancel()
+        raise
+    return [a.decode("utf-8") if isinstance(a, bytes) else str(a) for a in addresses]
+
+
+async def get_range(
+    tx: Transaction,
+    begin: KeyOrSelector,
+    end: KeyOrSelector,
+    limit: int = 0,
+    reverse: bool = False,
+    mode: Union[int, str] = StreamingMode.WANT_ALL,
+) -> list[tuple[bytes, bytes]]:
+    """Every `(key, value)` pair of `[begin, end)` as a list (0.13's eager range read);
+    `reverse` sets the order, `limit=0` means no limit."""
+    pairs = query(tx, begin, end, limit=limit, mode=mode, reverse=bool(reverse))
+    return [pair async for pair in pairs]

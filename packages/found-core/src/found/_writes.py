@@ -1,0 +1,113 @@
+"""Writes: `set`, `clear`, `set_read_version` and the twelve atomic operations.
+
+Each call acts at once, like the libfdb_c call it wraps (errors such as 2102 key_too_large are
+deferred by the backend to the next awaited call, as libfdb_c defers them), and returns
+`found._util.DONE`, so `await found.set(...)` (0.13 style) and `found.set(...)` both work.
+A snapshot transaction (`transactional(..., snapshot=True)`) is read-only: every write raises
+2023 transaction_read_only at once (0.13 only made its reads snapshot reads).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ._errors import error
+from ._options import MutationType
+from ._transaction import Transaction, check_tx
+from ._util import DONE, check_bytes, check_int
+
+__all__ = [
+    "add", "append_if_fits", "bit_and", "bit_or", "bit_xor", "byte_max", "byte_min", "clear",
+    "compare_and_clear", "max", "min", "set", "set_read_version", "set_versionstamped_key",
+    "set_versionstamped_value",
+]
+
+
+def _writable(tx: Any) -> Transaction:
+    tx = check_tx(tx)
+    if tx.snapshot:
+        raise error(2023, "Writes are not allowed in a snapshot (read-only) transaction")
+    return tx
+
+
+def set(tx: Transaction, key: bytes, value: bytes) -> Any:
+    """Associate `key` with `value` in `tx`."""
+    backend = _writable(tx)._tx
+    backend.set(check_bytes("key", key), check_bytes("value", value))
+    return DONE
+
+
+def clear(tx: Transaction, key: bytes, other: Optional[bytes] = None) -> Any:
+    """Remove `key`, or with `other` every key in `[key, other)` (`other` itself is kept)."""
+    backend = _writable(tx)._tx
+    key = check_bytes("key", key)
+    if other is None:
+        backend.clear(key)
+    else:
+        backend.clear_range(key, check_bytes("other", other))
+    return DONE
+
+
+def set_read_version(tx: Transaction, version: int) -> Any:
+    """Read at `version` instead of asking the database for the latest one (must be inside
+    the last 5 seconds of versions, else reads fail with 1007)."""
+    check_tx(tx)._tx.set_read_version(check_int("version", version))
+    return DONE
+
+
+def _atomic(code: int, name: str, doc: str) -> Callable[[Transaction, bytes, bytes], Any]:
+    def operation(tx: Transaction, key: bytes, param: bytes) -> Any:
+        backend = _writable(tx)._tx
+        backend.atomic_op(check_bytes("key", key), check_bytes("param", param), code)
+        return DONE
+
+    operation.__name__ = operation.__qualname__ = name
+    operation.__doc__ = doc
+    return operation
+
+
+add = _atomic(
+    MutationType.ADD, "add",
+    "Add `param` to the value of `key`, both little-endian integers of len(param) bytes.",
+)
+bit_and = _atomic(
+    MutationType.BIT_AND, "bit_and", "Bitwise AND of `param` with the value of `key`."
+)
+bit_or = _atomic(MutationType.BIT_OR, "bit_or", "Bitwise OR of `param` with the value of `key`.")
+bit_xor = _atomic(
+    MutationType.BIT_XOR, "bit_xor", "Bitwise XOR of `param` with the value of `key`."
+)
+max = _atomic(
+    MutationType.MAX, "max",
+    "Keep the larger of the value of `key` and `param`, as unsigned little-endian integers.",
+)
+min = _atomic(
+    MutationType.MIN, "min",
+    "Keep the smaller of the value of `key` and `param`, as unsigned little-endian integers.",
+)
+byte_max = _atomic(
+    MutationType.BYTE_MAX, "byte_max",
+    "Keep the lexicographically larger of the value of `key` and `param`.",
+)
+byte_min = _atomic(
+    MutationType.BYTE_MIN, "byte_min",
+    "Keep the lexicographically smaller of the value of `key` and `param`.",
+)
+append_if_fits = _atomic(
+    MutationType.APPEND_IF_FITS, "append_if_fits",
+    "Append `param` to the value of `key` unless the result would exceed 100,000 bytes.",
+)
+compare_and_clear = _atomic(
+    MutationType.COMPARE_AND_CLEAR, "compare_and_clear",
+    "Clear `key` if its value equals `param`.",
+)
+set_versionstamped_key = _atomic(
+    MutationType.SET_VERSIONSTAMPED_KEY, "set_versionstamped_key",
+    "Set a key holding the commit's versionstamp to `param`; `key` ends with the 4-byte "
+    "little-endian offset of the 10-byte placeholder (see `found.pack_with_versionstamp`).",
+)
+set_versionstamped_value = _atomic(
+    MutationType.SET_VERSIONSTAMPED_VALUE, "set_versionstamped_value",
+    "Set `key` to `param` with the commit's versionstamp written in; `param` ends with the "
+    "4-byte little-endian offset of the 10-byte placeholder.",
+)
