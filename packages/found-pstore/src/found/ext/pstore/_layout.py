@@ -1,0 +1,102 @@
+"""The store handle, its key layout and the atomic counters.
+
+Keys, under the caller's prefix (flat, like nstore's):
+
+* ``(*prefix, 0, "documents")``, ``(*prefix, 0, "length")`` -> document count and total length
+  of all documents (in tokens), 8-byte little-endian counters changed with atomic ``ADD``;
+* ``(*prefix, 1, term, docuid)`` -> ``pack((tf, doclen))``: the postings. Carrying the document
+  length in every posting lets a search score from the posting lists alone;
+* ``(*prefix, 2, docuid)`` -> ``pack((doclen,))``: the document is indexed;
+* ``(*prefix, 3, docuid, term)`` -> ``pack((tf,))``: the document's terms, so that re-indexing
+  and deleting know exactly which postings to remove;
+* ``(*prefix, 4, term)`` -> document frequency of `term`, an 8-byte little-endian counter.
+
+Counters change only by atomic ``ADD``, which takes no read conflict, so documents indexed
+concurrently never conflict on them and the totals stay exact. A counter that drops to zero is
+removed with ``COMPARE_AND_CLEAR``, so a store emptied by deletes leaves no keys behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import found
+
+STATS = 0
+POSTING = 1
+DOCUMENT = 2
+TERMS = 3
+FREQUENCY = 4
+
+ZERO = bytes(8)
+
+
+class PStoreException(found.BaseFoundException):
+    """A pstore failure that is not a bad argument (those raise TypeError / ValueError)."""
+
+
+class PStore(NamedTuple):
+    """Handle over one inverted index; build it with `make`."""
+
+    name: str
+    prefix: tuple
+
+
+def make(name: str, prefix: Any) -> PStore:
+    """Return a handle over the pstore called `name` (for debugging), stored under `prefix`.
+
+    `prefix` is a tuple (or list) of tuple-packable items shared by every key of the store.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"pstore name must be a str, not {type(name).__name__}")
+    if isinstance(prefix, (str, bytes)) or not isinstance(prefix, (tuple, list)):
+        raise TypeError("pstore prefix must be a tuple (or list) of tuple-packable items")
+    prefix = tuple(prefix)
+    found.pack(prefix)  # reject an unpackable prefix now rather than at the first write
+    return PStore(name, prefix)
+
+
+def documents_key(store: PStore) -> bytes:
+    return found.pack((*store.prefix, STATS, "documents"))
+
+
+def length_key(store: PStore) -> bytes:
+    return found.pack((*store.prefix, STATS, "length"))
+
+
+def posting_prefix(store: PStore, term: str) -> bytes:
+    """Prefix of `term`'s postings: a posting key is this plus ``pack((docuid,))``."""
+    return found.pack((*store.prefix, POSTING, term))
+
+
+def document_key(store: PStore, docuid: Any) -> bytes:
+    return found.pack((*store.prefix, DOCUMENT, docuid))
+
+
+def terms_prefix(store: PStore, docuid: Any) -> bytes:
+    return found.pack((*store.prefix, TERMS, docuid))
+
+
+def frequency_key(store: PStore, term: str) -> bytes:
+    return found.pack((*store.prefix, FREQUENCY, term))
+
+
+def encode_count(number: int) -> bytes:
+    return number.to_bytes(8, "little", signed=True)
+
+
+def decode_count(value: Any) -> int:
+    return 0 if value is None else int.from_bytes(value, "little", signed=True)
+
+
+async def change(tx: Any, key: bytes, delta: int) -> None:
+    """Add `delta` to the counter at `key`, removing the key when it reaches zero."""
+    if delta == 0:
+        return
+    await found.add(tx, key, encode_count(delta))
+    if delta < 0:
+        await found.compare_and_clear(tx, key, ZERO)
+
+
+async def read_count(tx: Any, key: bytes) -> int:
+    return decode_count(await found.get(tx, key))
