@@ -15,7 +15,7 @@ validated and stripped here, and the 10-byte stamp is spliced in at commit.
 from __future__ import annotations
 
 import struct
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Optional
 
 VALUE_SIZE_LIMIT = 100_000
 
@@ -36,8 +36,22 @@ COMPARE_AND_CLEAR = 20
 
 #: Every mutation code accepted by `atomic_op` (the two versionstamp operations included).
 ATOMIC_CODES = frozenset(
-    {ADD, BIT_AND, BIT_OR, BIT_XOR, APPEND_IF_FITS, MAX, MIN, SET_VERSIONSTAMPED_KEY,
-     SET_VERSIONSTAMPED_VALUE, BYTE_MIN, BYTE_MAX, MIN_V2, AND_V2, COMPARE_AND_CLEAR}
+    {
+        ADD,
+        BIT_AND,
+        BIT_OR,
+        BIT_XOR,
+        APPEND_IF_FITS,
+        MAX,
+        MIN,
+        SET_VERSIONSTAMPED_KEY,
+        SET_VERSIONSTAMPED_VALUE,
+        BYTE_MIN,
+        BYTE_MAX,
+        MIN_V2,
+        AND_V2,
+        COMPARE_AND_CLEAR,
+    }
 )
 
 VERSIONSTAMP_CODES = frozenset({SET_VERSIONSTAMPED_KEY, SET_VERSIONSTAMPED_VALUE})
@@ -117,7 +131,7 @@ def _compare_and_clear(existing: Optional[bytes], param: bytes) -> Optional[byte
     return existing
 
 
-_OPERATIONS: Dict[int, Callable[[Optional[bytes], bytes], Optional[bytes]]] = {
+_OPERATIONS: dict[int, Callable[[Optional[bytes], bytes], Optional[bytes]]] = {
     ADD: _add,
     BIT_AND: _bitwise(lambda a, b: a & b, missing_is_param=False),
     AND_V2: _bitwise(lambda a, b: a & b, missing_is_param=False),
@@ -153,7 +167,7 @@ STAMP_SIZE = 10
 _OFFSET = struct.Struct("<i")
 
 
-def split_stamp_offset(data: bytes) -> Optional[Tuple[bytes, int]]:
+def split_stamp_offset(data: bytes) -> Optional[tuple[bytes, int]]:
     """Strip the trailing little-endian int32 offset from a versionstamped key or value.
 
     Returns (body, offset), or None when the input is too short or the offset does not leave

@@ -1,0 +1,323 @@
+"""The state of one transaction attempt and the bookkeeping every operation shares.
+
+`Attempt` is the base of `EmbeddedTransaction`. It owns what `reset` and `on_error` clear
+(writes, mutations, conflict ranges, read version, deferred error, watches, versionstamp
+futures, options) and the checks run before each call: used-during-commit (2017, which
+poisons the transaction), cancellation (1025), timeout (1031, measured from creation) and
+the deferred error of a failed synchronous write (semantics reference §1.6, §3.3, §6.3).
+Awaited work (commit, on_error backoff) goes through `_wait`, so a cancel, timeout or
+misuse during it fails the caller at once with the poisoning error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+
+from .._atomic import SET_VERSIONSTAMPED_KEY, SET_VERSIONSTAMPED_VALUE, split_stamp_offset
+from .._errors import FoundException, error
+from .txoptions import TxOptions
+from .view import View
+from .watches import Watches
+from .writemap import WriteMap
+
+if TYPE_CHECKING:
+    from .database import EmbeddedDatabase
+
+METADATA_VERSION_KEY = b"\xff/metadataVersion"
+_MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
+_RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
+SET, CLEAR_RANGE = 0, 1
+Range = tuple[bytes, bytes]
+
+
+class Mutation(NamedTuple):
+    """One mutation handed to `Engine.commit`: SET (key, value), CLEAR_RANGE (begin, end),
+    or an atomic `MutationType` code with its key and parameter."""
+
+    op: int
+    key: bytes
+    param: bytes
+
+
+def coalesce(ranges: list[Range]) -> list[Range]:
+    """Sorted, merged, non-overlapping version of `ranges` (empty ones dropped)."""
+    merged: list[Range] = []
+    for begin, end in sorted(ranges):
+        if begin >= end:
+            continue
+        if merged and begin <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+class Attempt:
+    """Per-attempt state and shared checks (see the module docstring)."""
+
+    def __init__(self, database: EmbeddedDatabase) -> None:
+        self._database = database
+        self._created = time.monotonic()
+        self._timer: Optional[asyncio.TimerHandle] = None
+        self._waiters: set[asyncio.Future[Any]] = set()
+        self._committed_version = -1
+
+    def _start_attempt(self, keep_persistent: bool) -> None:
+        persistent = self._options.persistent if keep_persistent else {}
+        options = TxOptions(self._database.snapshot_ryw)
+        for code, value in self._database.tx_defaults.items():
+            options.apply(code, value)
+        for code, value in persistent.items():
+            options.apply(code, value)
+        options.persistent = dict(persistent)
+        self._options = options
+        self._writes = WriteMap()
+        self._mutations: list[Mutation] = []
+        self._mutation_bytes = 0
+        self._read_conflicts: list[Range] = []
+        self._write_conflicts: list[Range] = []
+        self._approx_size = 0
+        self._read_version: Optional[int] = None
+        self._deferred: Optional[FoundException] = None
+        self._poison: Optional[int] = None
+        self._commit_started = False
+        self._had_io = False
+        self._watches = Watches()
+        self._stamp_futures: list[asyncio.Future[bytes]] = []
+        self._schedule_timeout()
+
+    def _end_attempt(self, code: int) -> None:
+        """Abandon the attempt: pending watches and versionstamps fail with `code`."""
+        self._watches.fail_all(code)
+        self._settle_stamps(None, code)
+        self._fail_waiters(code)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    # -- poison, deferred errors, timeout ------------------------------------------------------
+
+    def _defer(self, exc: FoundException) -> None:
+        if self._deferred is None:
+            self._deferred = exc
+
+    def _poison_with(self, code: int) -> None:
+        if self._poison is None:
+            self._poison = code
+        self._watches.fail_all(code)
+        self._settle_stamps(None, code)
+        self._fail_waiters(code)
+
+    def _fail_waiters(self, code: int) -> None:
+        waiters, self._waiters = self._waiters, set()
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(error(code))
+
+    def _schedule_timeout(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        timeout = self._options.timeout_ms
+        if timeout <= 0:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop yet: every call still checks the deadline itself
+        remaining = self._created + timeout / 1000.0 - time.monotonic()
+        self._timer = loop.call_later(max(remaining, 0.0), self._check_timeout)
+
+    def _check_timeout(self) -> None:
+        timeout = self._options.timeout_ms
+        if timeout > 0 and time.monotonic() >= self._created + timeout / 1000.0:
+            self._poison_with(1031)
+
+    def _check(self, commit_ok: bool = False) -> None:
+        """Raise the error an operation must fail with now, if any."""
+        if self._commit_started and not commit_ok and not self._options.udc_protection_disabled:
+            self._poison_with(2017)
+            raise error(2017)
+        self._check_timeout()
+        if self._poison is not None:
+            raise error(self._poison)
+        if self._deferred is not None:
+            raise self._deferred
+
+    def _writable(self) -> bool:
+        """Whether a synchronous write may proceed; records misuse as FoundationDB does."""
+        if self._commit_started and not self._options.udc_protection_disabled:
+            self._poison_with(2017)
+            self._defer(error(2017))
+            return False
+        if self._poison is not None:
+            return False
+        self._had_io = True
+        return True
+
+    def _check_key(self, key: bytes, value: bytes) -> bool:
+        options = self._options
+        if key >= options.max_write_key and key != METADATA_VERSION_KEY:
+            self._defer(error(2004))
+        elif len(key) > options.max_key_size(key):
+            self._defer(error(2102))
+        elif len(value) > 100_000:
+            self._defer(error(2103))
+        else:
+            return True
+        return False
+
+    async def _wait(self, work: asyncio.Future[Any]) -> Any:
+        """Await `work`, failing at once if the transaction is poisoned meanwhile."""
+        outer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def transfer(done: asyncio.Future[Any]) -> None:
+            if outer.done():
+                if not done.cancelled():
+                    done.exception()  # retrieved: the caller has moved on
+                return
+            if done.cancelled():
+                outer.cancel()
+            elif done.exception() is not None:
+                outer.set_exception(done.exception())  # type: ignore[arg-type]
+            else:
+                outer.set_result(done.result())
+
+        work.add_done_callback(transfer)
+        self._waiters.add(outer)
+        try:
+            return await outer
+        finally:
+            self._waiters.discard(outer)
+            if not work.done() and outer.cancelled():
+                work.cancel()
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def _version(self) -> int:
+        if self._read_version is None:
+            self._read_version = self._database.engine.latest_version()
+        return self._read_version
+
+    def _view(self, snapshot: bool) -> View:
+        options = self._options
+        version = self._version()
+        self._database.engine.check_read_version(version)
+        self._had_io = True
+        use_writes = not options.ryw_disabled and (not snapshot or options.snapshot_ryw > 0)
+        return View(
+            self._database.engine,
+            version,
+            self._writes if use_writes else None,
+            options.bypass_unreadable,
+        )
+
+    def _read_conflict(self, begin: bytes, end: bytes) -> None:
+        if begin >= end:
+            return
+        if self._options.ryw_disabled:
+            parts = [(begin, end)]
+        else:
+            parts = self._writes.unwritten_parts(begin, end)
+        for low, high in parts:
+            self._approx_size += len(low) + len(high) + _RANGE_OVERHEAD
+            self._read_conflicts.append((low, high))
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def _record(self, op: int, key: bytes, param: bytes) -> None:
+        self._mutations.append(Mutation(op, key, param))
+        self._mutation_bytes += len(key) + len(param)
+
+    def _write_set(self, key: bytes, value: bytes, conflict: bool) -> None:
+        self._approx_size += len(key) + len(value) + _MUTATION_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
+            self._write_conflicts.append((key, key + b"\x00"))
+        self._writes.set(key, value)
+        self._record(SET, key, value)
+        self._watches.on_set(key, value)
+
+    def _write_clear(self, key: bytes, conflict: bool) -> None:
+        end = key + b"\x00"
+        self._approx_size += len(key) + len(end) + _RANGE_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + len(key) + len(end)
+            self._write_conflicts.append((key, end))
+        self._writes.set(key, None)
+        self._record(CLEAR_RANGE, key, end)
+        self._watches.on_set(key, None)
+
+    def _write_clear_range(self, begin: bytes, end: bytes, conflict: bool) -> None:
+        self._approx_size += len(begin) + len(end) + _MUTATION_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + len(begin) + len(end)
+        if begin == end:
+            return
+        if conflict:
+            self._write_conflicts.append((begin, end))
+        self._writes.clear_range(begin, end)
+        self._record(CLEAR_RANGE, begin, end)
+        self._watches.on_clear_range(begin, end)
+
+    def _write_atomic(self, key: bytes, param: bytes, op: int, conflict: bool) -> None:
+        if op == SET_VERSIONSTAMPED_KEY:
+            split = split_stamp_offset(key)
+            if split is None:
+                self._defer(error(2000))
+                return
+            self._mark_stamped_key_unreadable(*split)
+        elif op == SET_VERSIONSTAMPED_VALUE:
+            if split_stamp_offset(param) is None:
+                self._defer(error(2000))
+                return
+            self._writes.set_unreadable(key)
+        else:
+            self._writes.atomic(key, op, param)
+        self._approx_size += len(key) + len(param) + _MUTATION_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
+            self._write_conflicts.append((key, key + b"\x00"))
+        self._record(op, key, param)
+        self._watches.on_atomic(key)
+
+    def _mark_stamped_key_unreadable(self, body: bytes, offset: int) -> None:
+        version = self._read_version or 0
+        low = body[:offset] + version.to_bytes(8, "big") + bytes(2) + body[offset + 10 :]
+        high = body[:offset] + b"\xff" * 10 + body[offset + 10 :] + b"\x00"
+        high = min(high, self._options.max_read_key)
+        if low < high:
+            self._writes.add_unreadable_range(low, high)
+
+    # -- commit outcome ------------------------------------------------------------------------
+
+    def _conflict_sets(self) -> tuple[list[Range], list[Range]]:
+        return coalesce(self._read_conflicts), coalesce(self._write_conflicts)
+
+    def _settle_stamps(self, stamp: Optional[bytes], code: int) -> None:
+        futures, self._stamp_futures = self._stamp_futures, []
+        for future in futures:
+            if future.done():
+                continue
+            if stamp is not None:
+                future.set_result(stamp)
+            else:
+                future.set_exception(error(code))
+                future.exception()  # an unawaited versionstamp must not log
+
+    def _finish_read_only(self) -> None:
+        self._committed_version = -1
+        self._settle_stamps(None, 2021)
+        self._watches.activate(self._database)
+
+    def _finish_commit(self, version: int, stamp: bytes) -> None:
+        self._committed_version = version
+        self._settle_stamps(stamp, 0)
+        self._watches.activate(self._database)
+
+    def _fail_commit(self, exc: FoundException) -> None:
+        self._watches.fail_all(exc.code)
+        self._settle_stamps(None, 2020)

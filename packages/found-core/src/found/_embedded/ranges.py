@@ -1,0 +1,103 @@
+"""One page of a range read: limits, streaming modes, the `more` flag, conflict ranges.
+
+`page_limits` normalizes (limit, target_bytes, mode, iteration) exactly as libfdb_c's C shim
+does (semantics reference §2.3): 0 means unlimited, EXACT without limits is 2210, ITERATOR
+grows its byte target with the iteration number, WANT_ALL behaves as SERIAL. `read_page`
+collects rows until a limit is met, each row costing len(key) + len(value) + 8 bytes, and
+reports `more` as the read-your-writes client does: true whenever a limit was reached, even
+if no key remains (§15.1). `range_conflict` is the read-conflict range of a serializable
+range read (§6.2).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .._errors import error
+from .view import View
+
+UNLIMITED = 1 << 62
+_ITERATOR_BYTES = (4096, 6144, 9216, 13824, 20736, 31104, 46656, 69984, 80000, 120000)
+_MODE_BYTES = {0: UNLIMITED, 1: 256, 2: 1000, 3: 4096, 4: 80000}
+WANT_ALL, ITERATOR, EXACT, SERIAL = -2, -1, 0, 4
+
+
+def page_limits(limit: int, target_bytes: int, mode: int, iteration: int) -> tuple[int, int]:
+    """(row limit, byte limit) for one call, or the FoundationDB error for bad parameters."""
+    if limit < -1 or target_bytes < -1:
+        raise error(2012)
+    rows = UNLIMITED if limit in (0, -1) else limit
+    wanted_bytes = UNLIMITED if target_bytes in (0, -1) else target_bytes
+    if rows == UNLIMITED and wanted_bytes == UNLIMITED and mode == EXACT:
+        raise error(2210)
+    if mode == WANT_ALL:
+        mode = SERIAL
+    if mode == ITERATOR:
+        if iteration <= 0:
+            raise error(2000)
+        mode_bytes = _ITERATOR_BYTES[min(iteration, len(_ITERATOR_BYTES)) - 1]
+    else:
+        found = _MODE_BYTES.get(mode)
+        if found is None:
+            raise error(2000)
+        mode_bytes = found
+    return rows, min(wanted_bytes, mode_bytes)
+
+
+def read_page(
+    view: View, begin: bytes, end: bytes, rows: int, byte_limit: int, reverse: bool
+) -> tuple[list[tuple[bytes, bytes]], bool]:
+    """Rows of `[begin, end)` up to the limits, and whether a limit stopped the read."""
+    result: list[tuple[bytes, bytes]] = []
+    if begin >= end:
+        return result, False
+    spent = 0
+    hint = rows if rows < UNLIMITED else 0
+    for key, value in view.rows(begin, end, reverse, hint):
+        result.append((key, value))
+        spent += len(key) + len(value) + 8
+        if len(result) >= rows or spent >= byte_limit:
+            return result, True
+    return result, False
+
+
+def range_conflict(
+    begin: tuple[bytes, int],
+    end: tuple[bytes, int],
+    resolved: tuple[bytes, bytes],
+    rows: list[tuple[bytes, bytes]],
+    more: bool,
+    reverse: bool,
+    max_key: bytes,
+) -> Optional[tuple[bytes, bytes]]:
+    """The read-conflict range of a range read, from its normalized selectors `begin` and
+    `end` ((key, offset) pairs), their resolved keys, the rows returned and `more`."""
+    (bkey, boff), (ekey, eoff) = begin, end
+    if bkey >= ekey:
+        low, high = ekey, bkey
+    elif reverse:
+        low = ekey if (boff <= 1 and more) else bkey
+        high = ekey
+    else:
+        low = bkey
+        high = bkey if (eoff > 0 and more) else ekey
+    if not rows:
+        if boff <= 0 and resolved[0] == b"":
+            low = b""
+        if eoff > 0 and resolved[1] >= max_key:
+            high = max(high, max_key)
+    else:
+        first, last = rows[0][0], rows[-1][0]
+        smallest, largest = (last, first) if reverse else (first, last)
+        if reverse:
+            low = min(low, smallest)
+            if eoff > 0 and high <= largest:
+                high = largest + b"\x00"
+        else:
+            if boff <= 0:
+                low = min(low, smallest)
+            if high <= largest:
+                high = largest + b"\x00"
+    if low >= high:
+        return None
+    return low, high

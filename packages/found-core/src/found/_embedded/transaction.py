@@ -1,0 +1,323 @@
+"""`EmbeddedTransaction`: FoundationDB's client transaction over the embedded engine.
+
+It implements `found._backend.BackendTransaction` with the behaviour of libfdb_c's
+read-your-writes transaction (semantics reference §1.6, §3.3, §4 to §10, §15): lazy read
+version, own writes visible to reads, serializable and snapshot conflict ranges, limits and
+error codes, options, versionstamps, watches and `on_error`. Synchronous writes never raise:
+their failure becomes the deferred error raised by the next awaited call. Reads run on the
+event loop thread straight against the engine; only `commit` awaits the engine.
+
+State of an attempt lives in `_Attempt` (cleared by reset and by `on_error`); the retry
+counter, backoff and creation time live on the transaction. `_poison` is the error every
+call fails with once set (1025 cancelled, 1031 timed out, 2017 used during commit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import TYPE_CHECKING, Optional
+
+from .._atomic import ATOMIC_CODES, SET_VERSIONSTAMPED_KEY, SET_VERSIONSTAMPED_VALUE
+from .._errors import FoundException, error
+from .attempt import METADATA_VERSION_KEY, Attempt
+from .ranges import page_limits, range_conflict, read_page
+from .selectors import get_key_conflict, normalize, resolve, resolve_bound
+from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
+
+if TYPE_CHECKING:
+    from .database import EmbeddedDatabase
+
+_BACKOFF_CODES = frozenset({1020, 1021, 1038, 1042, 1078, 1037, 1051, 1213, 1079, 1223})
+_FIXED_DELAY_CODES = frozenset({1007, 1009})
+_INITIAL_BACKOFF = 0.01
+_ADDRESS = b"127.0.0.1:4500"
+
+
+class EmbeddedTransaction(Attempt):
+    """One transaction of an `EmbeddedDatabase` (see the module docstring)."""
+
+    def __init__(self, database: EmbeddedDatabase) -> None:
+        super().__init__(database)
+        self._created = time.monotonic()
+        self._retries = 0
+        self._backoff = _INITIAL_BACKOFF
+        self._start_attempt(keep_persistent=False)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        self._poison_with(1025)
+
+    def reset(self) -> None:
+        self._end_attempt(1025)
+        self._created = time.monotonic()
+        self._retries = 0
+        self._backoff = _INITIAL_BACKOFF
+        self._start_attempt(keep_persistent=False)
+
+    def destroy(self) -> None:
+        self._end_attempt(1025)
+        self._poison = 1025
+
+    def set_option(self, code: int, value: Optional[bytes]) -> None:
+        tx_param_kind(code)  # unknown code: 2007 at once
+        try:
+            if code == READ_YOUR_WRITES_DISABLE and self._had_io:
+                raise error(2000)
+            self._options.apply(code, value)
+        except FoundException as exc:
+            self._defer(exc)
+            return
+        if code == TIMEOUT:
+            self._schedule_timeout()
+
+    def set_read_version(self, version: int) -> None:
+        if version <= 0:
+            self._defer(error(2011))
+        elif self._read_version is not None:
+            self._defer(error(2010))
+        else:
+            self._read_version = version
+
+    def get_committed_version(self) -> int:
+        return self._committed_version
+
+    # -- reads -------------------------------------------------------------------------------
+
+    async def get_read_version(self) -> int:
+        self._check(commit_ok=True)
+        return self._version()
+
+    async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
+        self._check()
+        options = self._options
+        if key >= options.max_read_key and key != METADATA_VERSION_KEY:
+            raise error(2004)
+        if len(key) > options.max_key_size(key):
+            return None
+        value = self._view(snapshot).get(key)
+        if not snapshot:
+            self._read_conflict(key, key + b"\x00")
+        return value
+
+    async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
+        self._check()
+        max_key = self._options.max_read_key
+        if key > max_key:
+            raise error(2004)
+        nkey, noff = normalize(key, or_equal, offset)
+        result = resolve(self._view(snapshot), nkey, noff, max_key)
+        if not snapshot:
+            self._read_conflict(*get_key_conflict(nkey, noff, result))
+        return result
+
+    async def get_range(
+        self,
+        begin_key: bytes,
+        begin_or_equal: bool,
+        begin_offset: int,
+        end_key: bytes,
+        end_or_equal: bool,
+        end_offset: int,
+        limit: int,
+        target_bytes: int,
+        mode: int,
+        iteration: int,
+        snapshot: bool,
+        reverse: bool,
+    ) -> tuple[list[tuple[bytes, bytes]], bool]:
+        self._check()
+        rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
+        max_key = self._options.max_read_key
+        if begin_key > max_key or end_key > max_key:
+            raise error(2004)
+        view = self._view(snapshot)
+        begin = normalize(begin_key, begin_or_equal, begin_offset)
+        end = normalize(end_key, end_or_equal, end_offset)
+        low = resolve_bound(view, begin[0], begin[1], max_key)
+        high = resolve_bound(view, end[0], end[1], max_key)
+        page, more = read_page(view, low, high, rows, byte_limit, reverse)
+        if not snapshot:
+            conflict = range_conflict(begin, end, (low, high), page, more, reverse, max_key)
+            if conflict is not None:
+                self._read_conflict(*conflict)
+        return page, more
+
+    async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
+        self._check()
+        if begin > end:
+            raise error(2005)
+        return int(self._database.engine.estimated_range_size_bytes(begin, end))
+
+    async def get_range_split_points(
+        self, begin: bytes, end: bytes, chunk_size: int
+    ) -> list[bytes]:
+        self._check()
+        if begin > end:
+            raise error(2005)
+        if chunk_size <= 0:
+            raise error(2000)
+        return list(self._database.engine.range_split_points(begin, end, chunk_size))
+
+    async def get_addresses_for_key(self, key: bytes) -> list[bytes]:
+        self._check()
+        return [_ADDRESS]
+
+    async def get_approximate_size(self) -> int:
+        self._check(commit_ok=True)
+        return self._approx_size
+
+    def watch(self, key: bytes) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = _loop().create_future()
+        try:
+            self._check()
+            options = self._options
+            if options.ryw_disabled:
+                raise error(1034)
+            if key >= b"\xff\xff" or (key >= options.max_read_key and key != METADATA_VERSION_KEY):
+                raise error(2004)
+            if len(key) > options.max_key_size(key):
+                raise error(2102)
+            reference = self._view(False).get(key)
+            self._read_conflict(key, key + b"\x00")
+        except FoundException as exc:
+            future.set_exception(exc)
+            return future
+        self._watches.add(key, reference, future)
+        return future
+
+    def get_versionstamp(self) -> asyncio.Future[bytes]:
+        future: asyncio.Future[bytes] = _loop().create_future()
+        try:
+            self._check()
+        except FoundException as exc:
+            future.set_exception(exc)
+            return future
+        self._stamp_futures.append(future)
+        return future
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def set(self, key: bytes, value: bytes) -> None:
+        if key == METADATA_VERSION_KEY:
+            self._defer(error(2000))
+            return
+        conflict = self._options.consume_no_write_conflict()
+        if self._writable() and self._check_key(key, value):
+            self._write_set(key, value, conflict)
+
+    def clear(self, key: bytes) -> None:
+        conflict = self._options.consume_no_write_conflict()
+        if not self._writable():
+            return
+        if key >= self._options.max_write_key:
+            self._defer(error(2004))
+        elif len(key) <= self._options.max_key_size(key):
+            self._write_clear(key, conflict)
+
+    def clear_range(self, begin: bytes, end: bytes) -> None:
+        if begin > end:
+            self._defer(error(2005))
+            return
+        conflict = self._options.consume_no_write_conflict()
+        if not self._writable():
+            return
+        max_key = self._options.max_write_key
+        if begin > max_key or end > max_key:
+            self._defer(error(2004))
+            return
+        self._write_clear_range(begin, end, conflict)
+
+    def atomic_op(self, key: bytes, param: bytes, op: int) -> None:
+        conflict = self._options.consume_no_write_conflict()
+        if not self._writable():
+            return
+        if key == METADATA_VERSION_KEY:
+            if op != SET_VERSIONSTAMPED_VALUE or param != bytes(14):
+                self._defer(error(2000))
+                return
+        elif key >= self._options.max_write_key:
+            self._defer(error(2004))
+            return
+        if op not in ATOMIC_CODES:
+            self._defer(error(2018))
+        elif self._check_key(key, param):
+            if op == SET_VERSIONSTAMPED_KEY:
+                conflict = False
+            self._write_atomic(key, param, op, conflict)
+
+    def add_conflict_range(self, begin: bytes, end: bytes, conflict_type: int) -> None:
+        if conflict_type not in (0, 1):
+            raise error(2000)
+        if begin > end:
+            raise error(2005)
+        if not self._writable():
+            return
+        if conflict_type == 0:
+            max_key = self._options.max_read_key
+            metadata = begin == METADATA_VERSION_KEY and end == METADATA_VERSION_KEY + b"\x00"
+            if (begin > max_key or end > max_key) and not metadata:
+                self._defer(error(2004))
+            elif begin < end:
+                self._read_conflict(begin, end)
+            return
+        max_key = self._options.max_write_key
+        if begin > max_key or end > max_key:
+            self._defer(error(2004))
+        elif begin < end:
+            self._approx_size += len(begin) + len(end) + 32
+            self._write_conflicts.append((begin, end))
+
+    # -- commit and retry --------------------------------------------------------------------
+
+    async def commit(self) -> None:
+        self._check()
+        self._commit_started = True
+        if not self._mutations and not self._write_conflicts:
+            self._finish_read_only()
+            return
+        try:
+            reads, writes = self._conflict_sets()
+            size = self._mutation_bytes + sum(len(b) + len(e) for b, e in reads + writes)
+            if size > self._options.size_limit:
+                raise error(2101)
+            version = self._version() if self._read_version is None else self._read_version
+            commit = self._database.engine.commit(version, self._mutations, reads, writes)
+            committed, stamp = await self._wait(asyncio.ensure_future(commit))
+        except FoundException as exc:
+            self._fail_commit(exc)
+            raise
+        self._finish_commit(committed, stamp)
+
+    async def on_error(self, code: int) -> None:
+        self._check_timeout()
+        if self._poison is not None:
+            raise error(self._poison)
+        limit = self._options.retry_limit
+        hit = limit != -1 and self._retries >= limit
+        self._retries += 1
+        if hit or code not in _BACKOFF_CODES | _FIXED_DELAY_CODES | {1039}:
+            self._poison_with(1025)
+            raise error(2000 if code == 0 else code)
+        max_delay = self._options.max_retry_delay_ms / 1000.0
+        if code in _BACKOFF_CODES:
+            delay = self._backoff * random.random()
+            cap = 30.0 if code in (1042, 1078) else max_delay
+            self._backoff = min(self._backoff * 2, cap)
+        elif code in _FIXED_DELAY_CODES:
+            delay = min(_INITIAL_BACKOFF, max_delay)
+        else:
+            delay = 0.0
+        self._end_attempt(1025)
+        self._start_attempt(keep_persistent=True)
+        if delay > 0:
+            await self._wait(asyncio.ensure_future(asyncio.sleep(delay)))
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.get_event_loop_policy().get_event_loop()

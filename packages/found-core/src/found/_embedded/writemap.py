@@ -1,0 +1,159 @@
+"""The read-your-writes write map of one embedded transaction.
+
+It records what the transaction has written so that its own reads see it, as FoundationDB's
+client `WriteMap` does (semantics reference §6.1):
+
+- an *independent* entry knows the key's final value (`None` = cleared) without reading the
+  database: a set, a clear, or atomic operations stacked on top of either (collapsed eagerly);
+- a *dependent* entry holds atomic operations over the database value, which a read fetches
+  and folds through `apply_atomic` in order;
+- `clears` are the disjoint ranges cleared by `clear_range` with no later write inside;
+- *unreadable* keys (SET_VERSIONSTAMPED_VALUE) and ranges (SET_VERSIONSTAMPED_KEY) make a read
+  that touches them fail with 1036, since their final bytes exist only after commit.
+
+Invariants: `keys` is sorted and equals the key set of `entries`; `clear_starts`/`clear_ends`
+are sorted, disjoint, non-adjacent intervals.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from typing import Optional
+
+from .._atomic import apply_atomic
+
+
+class Entry:
+    """What the transaction wrote to one key."""
+
+    __slots__ = ("independent", "ops", "unreadable", "value")
+
+    def __init__(self, value: Optional[bytes]) -> None:
+        self.independent = True
+        self.value = value
+        self.ops: list[tuple[int, bytes]] = []
+        self.unreadable = False
+
+    def resolve(self, existing: Optional[bytes]) -> Optional[bytes]:
+        """The key's value given the database value `existing` (ignored when independent)."""
+        if self.independent:
+            return self.value
+        value = existing
+        for op, param in self.ops:
+            value = apply_atomic(op, value, param)
+        return value
+
+
+class WriteMap:
+    """Per-key entries plus cleared and unreadable ranges (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[bytes, Entry] = {}
+        self.keys: list[bytes] = []
+        self.clear_starts: list[bytes] = []
+        self.clear_ends: list[bytes] = []
+        self.unreadable_ranges: list[tuple[bytes, bytes]] = []
+
+    def empty(self) -> bool:
+        return not self.entries and not self.clear_starts and not self.unreadable_ranges
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _entry(self, key: bytes) -> Entry:
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = Entry(None)
+            if not self.in_clear(key):
+                entry.independent = False
+            self.entries[key] = entry
+            insort(self.keys, key)
+        return entry
+
+    def set(self, key: bytes, value: Optional[bytes]) -> None:
+        """Set `key` to `value` (None = clear it)."""
+        entry = self._entry(key)
+        entry.independent = True
+        entry.unreadable = False
+        entry.value = value
+        entry.ops = []
+
+    def atomic(self, key: bytes, op: int, param: bytes) -> None:
+        """Stack an atomic operation on `key` (collapsed at once over a known value)."""
+        entry = self._entry(key)
+        if entry.unreadable:
+            return
+        if entry.independent:
+            entry.value = apply_atomic(op, entry.value, param)
+        else:
+            entry.ops.append((op, param))
+
+    def set_unreadable(self, key: bytes) -> None:
+        """Mark `key` as written with bytes known only at commit (versionstamped value)."""
+        entry = self._entry(key)
+        entry.independent = True
+        entry.unreadable = True
+        entry.value = None
+        entry.ops = []
+
+    def add_unreadable_range(self, begin: bytes, end: bytes) -> None:
+        self.unreadable_ranges.append((begin, end))
+
+    def clear_range(self, begin: bytes, end: bytes) -> None:
+        """Clear `[begin, end)`: drop entries inside and merge the interval into `clears`."""
+        low, high = bisect_left(self.keys, begin), bisect_left(self.keys, end)
+        for key in self.keys[low:high]:
+            del self.entries[key]
+        del self.keys[low:high]
+        starts, ends = self.clear_starts, self.clear_ends
+        first = bisect_left(ends, begin)  # first interval that ends at or after begin
+        last = bisect_right(starts, end)  # intervals starting at or before end
+        if first < last:
+            begin = min(begin, starts[first])
+            end = max(end, ends[last - 1])
+        starts[first:last] = [begin]
+        ends[first:last] = [end]
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def in_clear(self, key: bytes) -> bool:
+        index = bisect_right(self.clear_starts, key) - 1
+        return index >= 0 and key < self.clear_ends[index]
+
+    def unreadable_hit(self, begin: bytes, end: bytes) -> bool:
+        """True if `[begin, end)` intersects an unreadable versionstamped-key range."""
+        return any(b < end and begin < e for b, e in self.unreadable_ranges)
+
+    def keys_in(self, begin: bytes, end: bytes) -> list[bytes]:
+        """Keys with entries inside `[begin, end)`, ascending."""
+        return self.keys[bisect_left(self.keys, begin) : bisect_left(self.keys, end)]
+
+    def unwritten_parts(self, begin: bytes, end: bytes) -> list[tuple[bytes, bytes]]:
+        """The parts of `[begin, end)` whose values this transaction does not already know.
+
+        Reads add read-conflict ranges only for these parts (§6.2, §15.7): keys it set or
+        cleared independently do not depend on the database; pending atomic ops do.
+        """
+        covered: list[tuple[bytes, bytes]] = []
+        starts, ends = self.clear_starts, self.clear_ends
+        index = max(bisect_right(starts, begin) - 1, 0)
+        while index < len(starts) and starts[index] < end:
+            if ends[index] > begin:
+                covered.append((max(starts[index], begin), min(ends[index], end)))
+            index += 1
+        for key in self.keys_in(begin, end):
+            entry = self.entries[key]
+            if entry.independent and not entry.unreadable:
+                covered.append((key, key + b"\x00"))
+        if not covered:
+            return [(begin, end)]
+        covered.sort()
+        parts: list[tuple[bytes, bytes]] = []
+        cursor = begin
+        for low, high in covered:
+            if low > cursor:
+                parts.append((cursor, low))
+            if high > cursor:
+                cursor = high
+        if cursor < end:
+            parts.append((cursor, end))
+        return parts
