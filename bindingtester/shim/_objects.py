@@ -1,0 +1,214 @@
+"""Databases and transactions of the test library, living on the network loop.
+
+A cluster file for the test library holds one line, `found-embedded:<directory>`: the directory
+of an embedded database (`found._embedded.EmbeddedDatabase`), which several processes may open
+at once. Within one process, handles to the same directory share one open embedded database,
+closed when its last database handle and transaction are gone.
+
+A `ShimTransaction` wraps one embedded transaction. Void C calls are posted to the loop in call
+order; future-returning calls post the start of a task that completes a `ShimFuture`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Callable, ClassVar, Optional
+
+from found._errors import FoundException
+
+from . import _runtime as rt
+
+log = logging.getLogger("found.shim")
+
+PREFIX = "found-embedded:"
+DEFAULT_CLUSTER_FILES = ("fdb.cluster", "/etc/foundationdb/fdb.cluster")
+
+
+def resolve_cluster_file(path: Optional[str]) -> str:
+    """libfdb_c's order: the given path, `$FDB_CLUSTER_FILE`, `./fdb.cluster`, /etc/..."""
+    if path:
+        return path
+    env = os.environ.get("FDB_CLUSTER_FILE")
+    if env:
+        return env
+    for candidate in DEFAULT_CLUSTER_FILES:
+        if os.path.exists(candidate):
+            return candidate
+    return DEFAULT_CLUSTER_FILES[-1]
+
+
+def database_directory(cluster_file: str) -> str:
+    """The embedded directory a cluster file names; FoundException 2104 when it names none."""
+    try:
+        with open(cluster_file, encoding="utf-8") as handle:
+            content = handle.read().strip()
+    except OSError as exc:
+        message = f"Connection string invalid: cannot read {cluster_file}: {exc}"
+        raise FoundException(2104, message) from None
+    if not content.startswith(PREFIX) or not content[len(PREFIX) :].strip():
+        raise FoundException(2104, f"Connection string invalid: expected {PREFIX}<directory>")
+    directory = content[len(PREFIX) :].strip()
+    base = os.path.dirname(os.path.abspath(cluster_file))
+    return os.path.realpath(os.path.join(base, directory))
+
+
+class SharedDatabase:
+    """One open embedded database and the number of handles using it."""
+
+    registry: ClassVar[dict[str, SharedDatabase]] = {}
+
+    def __init__(self, directory: str, edb: Any) -> None:
+        self.directory = directory
+        self.edb = edb
+        self.refs = 0
+
+    @classmethod
+    async def acquire(cls, directory: str) -> SharedDatabase:
+        shared = cls.registry.get(directory)
+        if shared is None:
+            from found._embedded import EmbeddedDatabase
+
+            edb = await EmbeddedDatabase.open(directory)
+            shared = cls.registry.setdefault(directory, cls(directory, edb))
+            if shared.edb is not edb:
+                await edb.close()
+        shared.refs += 1
+        return shared
+
+    def release(self) -> None:
+        """On the loop: drop one reference; close the embedded database at zero."""
+        self.refs -= 1
+        if self.refs <= 0 and self.registry.get(self.directory) is self:
+            del self.registry[self.directory]
+            rt.spawn(rt.NETWORK.loop, self._close())
+
+    async def _close(self) -> None:
+        try:
+            await self.edb.close()
+        except Exception:
+            log.exception("closing the embedded database %s failed", self.directory)
+
+
+async def close_all() -> None:
+    """At network stop: close every embedded database still open."""
+    for shared in list(SharedDatabase.registry.values()):
+        SharedDatabase.registry.pop(shared.directory, None)
+        await shared._close()
+
+
+class ShimDatabase:
+    """An `FDBDatabase`."""
+
+    def __init__(self, shared: SharedDatabase) -> None:
+        self.shared = shared
+        self.handle: Any = None
+        self.ptr: Any = None
+
+    def create_transaction(self) -> ShimTransaction:
+        def acquire() -> None:
+            self.shared.refs += 1
+
+        rt.NETWORK.post(acquire)  # FIFO: runs before this transaction's own release
+        return ShimTransaction(self.shared)
+
+
+class ShimTransaction:
+    """An `FDBTransaction` over one embedded transaction."""
+
+    def __init__(self, shared: SharedDatabase) -> None:
+        self.shared = shared
+        self.tr: Any = None
+        self.handle: Any = None
+        self.ptr: Any = None
+        rt.NETWORK.post(self._create)
+
+    def _create(self) -> None:
+        self.tr = self.shared.edb.create_transaction()
+
+    # -- void calls: posted in order, failures are the engine's deferred errors -----------
+
+    def post(self, method: str, *args: Any) -> None:
+        rt.NETWORK.post(self._apply, method, args)
+
+    def _apply(self, method: str, args: tuple) -> None:
+        try:
+            getattr(self.tr, method)(*args)
+        except Exception:
+            log.exception("transaction.%s failed", method)
+
+    # -- synchronous calls with a result ------------------------------------------------
+
+    def call(self, method: str, *args: Any) -> tuple[int, Any]:
+        """(error code, result) of a synchronous engine call."""
+
+        def run() -> tuple[int, Any]:
+            try:
+                return 0, getattr(self.tr, method)(*args)
+            except FoundException as exc:
+                return exc.code, None
+
+        try:
+            return rt.NETWORK.call(run)
+        except Exception:
+            log.exception("transaction.%s failed", method)
+            return 4100, None
+
+    # -- future-returning calls ----------------------------------------------------------
+
+    def start(self, method: str, args: tuple, convert: Callable[[Any], Any]) -> Any:
+        fut = rt.new_future()
+        rt.NETWORK.post(self._start, fut, method, args, convert)
+        return fut.ptr
+
+    def _start(self, fut: rt.ShimFuture, method: str, args: tuple, convert: Any) -> None:
+        if fut.ready:  # cancelled or destroyed before it began
+            return
+        if self.tr is None:  # destroyed: pending and later reads fail as in libfdb_c
+            fut.complete(1025)
+            return
+        try:
+            awaitable = getattr(self.tr, method)(*args)
+        except FoundException as exc:
+            fut.complete(exc.code)
+            return
+        except Exception:
+            log.exception("transaction.%s failed", method)
+            fut.complete(4100)
+            return
+        fut.task = rt.spawn(rt.NETWORK.loop, finish(fut, awaitable, convert))
+
+    def destroy(self) -> None:
+        rt.NETWORK.post(self._destroy)
+
+    def _destroy(self) -> None:
+        try:
+            if self.tr is not None:
+                self.tr.destroy()
+        except Exception:
+            log.exception("transaction.destroy failed")
+        finally:
+            self.tr = None
+            self.shared.release()
+
+
+async def finish(fut: rt.ShimFuture, awaitable: Any, convert: Callable[[Any], Any]) -> None:
+    """Await an engine result and complete `fut` with it (converted) or with its error code."""
+    try:
+        result = await awaitable
+    except FoundException as exc:
+        fut.complete(exc.code)
+    except asyncio.CancelledError:
+        fut.complete(1101)
+    except Exception:
+        log.exception("engine call failed")
+        fut.complete(4100)
+    else:
+        try:
+            value = convert(result)
+        except Exception:
+            log.exception("converting an engine result failed")
+            fut.complete(4100)
+        else:
+            fut.complete(0, value)
