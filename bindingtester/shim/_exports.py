@@ -164,9 +164,12 @@ def _install_futures(ffi: Any) -> None:
 
     @ffi.def_extern()
     def fdb_future_destroy(ptr: Any) -> None:
-        fut = rt.unregister(ptr)
-        if fut is not None and not fut.ready and net.loop is not None:
-            net.post(fut.cancel)
+        try:
+            fut = rt.unregister(ptr)
+            if fut is not None and not fut.ready and net.loop is not None:
+                net.post(fut.cancel)
+        except BaseException:  # late in interpreter shutdown: nothing left to release
+            pass
 
     @ffi.def_extern(error=4100)
     def fdb_future_block_until_ready(ptr: Any) -> int:

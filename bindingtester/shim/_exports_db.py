@@ -94,9 +94,12 @@ def install(ffi: Any) -> None:
 
     @ffi.def_extern()
     def fdb_database_destroy(ptr: Any) -> None:
-        db = rt.unregister(ptr)
-        if isinstance(db, ShimDatabase) and net.loop is not None:
-            net.post(db.shared.release)
+        try:
+            db = rt.unregister(ptr)
+            if isinstance(db, ShimDatabase) and net.loop is not None:
+                net.post(db.shared.release)
+        except BaseException:  # late in interpreter shutdown: nothing left to release
+            pass
 
     @ffi.def_extern(error=4100)
     def fdb_database_set_option(ptr: Any, code: int, value: Any, length: int) -> int:
@@ -130,7 +133,10 @@ def install(ffi: Any) -> None:
 
     @ffi.def_extern()
     def fdb_tenant_destroy(ptr: Any) -> None:
-        rt.unregister(ptr)
+        try:
+            rt.unregister(ptr)
+        except BaseException:  # late in interpreter shutdown
+            pass
 
     @ffi.def_extern()
     def fdb_tenant_get_id(ptr: Any) -> Any:
@@ -144,9 +150,12 @@ def install(ffi: Any) -> None:
 
     @ffi.def_extern()
     def fdb_transaction_destroy(ptr: Any) -> None:
-        tr = rt.unregister(ptr)
-        if isinstance(tr, ShimTransaction):
-            tr.destroy()
+        try:
+            tr = rt.unregister(ptr)
+            if isinstance(tr, ShimTransaction):
+                tr.destroy()
+        except BaseException:  # late in interpreter shutdown: nothing left to release
+            pass
 
     @ffi.def_extern()
     def fdb_transaction_cancel(ptr: Any) -> None:
