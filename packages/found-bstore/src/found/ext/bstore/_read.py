@@ -116,8 +116,8 @@ async def verify(tx: Any, store: BStore, uid: bytes) -> bool:
 async def _download_step(
     tx: Any, store: BStore, uid: bytes, sid: bytes, start: int, stop: int
 ) -> list[bytes]:
-    _, _, current = await _meta(tx, store, uid)
-    if current != sid:
+    value = await found.get(tx, meta_key(store, uid))
+    if value is None or decode_meta(value)[2] != sid:
         raise BStoreException(f"blob {uid.hex()} was deleted during the download")
     return [chunk async for chunk in _chunks(tx, store, sid, start, stop)]
 
