@@ -26,8 +26,11 @@ from ._errors import error
 from ._options import NetworkOption, OptionValue, encode_option, param_kind
 
 __all__ = [
-    "add_network_thread_completion_hook", "default_directory", "get_client_version",
-    "network_set_option", "open",
+    "add_network_thread_completion_hook",
+    "default_directory",
+    "get_client_version",
+    "network_set_option",
+    "open",
 ]
 
 log = logging.getLogger("found")
@@ -54,8 +57,9 @@ def _capi() -> Optional[ModuleType]:
 def default_directory() -> str:
     """Where `open()` keeps the embedded database when nothing else is configured:
     `$XDG_DATA_HOME/found`, or `~/.local/share/found`."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local",
-                                                           "share")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
     return os.path.join(base, "found")
 
 
@@ -76,8 +80,11 @@ async def _open_embedded(directory: str) -> Database:
 async def _open_cluster(cluster_file: Optional[str]) -> Database:
     capi = _capi()
     if capi is None:
-        raise error(2204, "libfdb_c (the FoundationDB client library) could not be loaded; "
-                          "install it, or open an embedded database with open(directory=...)")
+        raise error(
+            2204,
+            "libfdb_c (the FoundationDB client library) could not be loaded; "
+            "install it, or open an embedded database with open(directory=...)",
+        )
     backend = await capi.open_database(cluster_file)
     where = cluster_file or os.environ.get("FDB_CLUSTER_FILE") or DEFAULT_CLUSTER_FILE
     log.info("found: opened FoundationDB cluster from %s", where)

@@ -18,9 +18,14 @@ from ._transaction import Transaction, check_tx
 from ._util import check_bytes, check_int
 
 __all__ = [
-    "estimated_size_bytes", "get", "get_addresses_for_key", "get_key", "get_range",
+    "estimated_size_bytes",
+    "get",
+    "get_addresses_for_key",
+    "get_key",
+    "get_range",
     "get_range_split_points",
-    "query", "read_version",
+    "query",
+    "read_version",
 ]
 
 KeyOrSelector = Union[bytes, KeySelector]
@@ -101,8 +106,18 @@ async def query(
     while True:
         try:
             pairs, more = await backend.get_range(
-                begin.key, begin.or_equal, begin.offset, end.key, end.or_equal, end.offset,
-                remaining, 0, mode_code, iteration, snapshot, descending,
+                begin.key,
+                begin.or_equal,
+                begin.offset,
+                end.key,
+                end.or_equal,
+                end.offset,
+                remaining,
+                0,
+                mode_code,
+                iteration,
+                snapshot,
+                descending,
             )
         except asyncio.CancelledError:
             backend.cancel()

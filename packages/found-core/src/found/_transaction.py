@@ -20,9 +20,18 @@ from ._options import ConflictRangeType, OptionValue, TransactionOption, encode_
 from ._util import check_bytes, check_int
 
 __all__ = [
-    "Transaction", "add_conflict_range", "cancel", "commit", "get_approximate_size",
-    "get_committed_version", "get_versionstamp", "make_transaction", "on_error", "reset",
-    "set_option", "watch",
+    "Transaction",
+    "add_conflict_range",
+    "cancel",
+    "commit",
+    "get_approximate_size",
+    "get_committed_version",
+    "get_versionstamp",
+    "make_transaction",
+    "on_error",
+    "reset",
+    "set_option",
+    "watch",
 ]
 
 
@@ -175,4 +184,3 @@ def watch(tx: Transaction, key: bytes) -> asyncio.Future[None]:
 def destroy(tx: Transaction) -> None:
     """Release the backend transaction (internal; `transactional` calls it when done)."""
     tx._tx.destroy()
-

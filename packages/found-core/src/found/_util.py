@@ -94,4 +94,3 @@ async def limit(aiterable: AsyncIterable[T], length: int) -> AsyncIterator[T]:
         aclose = getattr(iterator, "aclose", None)
         if aclose is not None:
             await aclose()
-

@@ -17,8 +17,20 @@ from ._transaction import Transaction, check_tx
 from ._util import DONE, check_bytes, check_int
 
 __all__ = [
-    "add", "append_if_fits", "bit_and", "bit_or", "bit_xor", "byte_max", "byte_min", "clear",
-    "compare_and_clear", "max", "min", "set", "set_read_version", "set_versionstamped_key",
+    "add",
+    "append_if_fits",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "byte_max",
+    "byte_min",
+    "clear",
+    "compare_and_clear",
+    "max",
+    "min",
+    "set",
+    "set_read_version",
+    "set_versionstamped_key",
     "set_versionstamped_value",
 ]
 
@@ -67,7 +79,8 @@ def _atomic(code: int, name: str, doc: str) -> Callable[[Transaction, bytes, byt
 
 
 add = _atomic(
-    MutationType.ADD, "add",
+    MutationType.ADD,
+    "add",
     "Add `param` to the value of `key`, both little-endian integers of len(param) bytes.",
 )
 bit_and = _atomic(
@@ -78,36 +91,44 @@ bit_xor = _atomic(
     MutationType.BIT_XOR, "bit_xor", "Bitwise XOR of `param` with the value of `key`."
 )
 max = _atomic(
-    MutationType.MAX, "max",
+    MutationType.MAX,
+    "max",
     "Keep the larger of the value of `key` and `param`, as unsigned little-endian integers.",
 )
 min = _atomic(
-    MutationType.MIN, "min",
+    MutationType.MIN,
+    "min",
     "Keep the smaller of the value of `key` and `param`, as unsigned little-endian integers.",
 )
 byte_max = _atomic(
-    MutationType.BYTE_MAX, "byte_max",
+    MutationType.BYTE_MAX,
+    "byte_max",
     "Keep the lexicographically larger of the value of `key` and `param`.",
 )
 byte_min = _atomic(
-    MutationType.BYTE_MIN, "byte_min",
+    MutationType.BYTE_MIN,
+    "byte_min",
     "Keep the lexicographically smaller of the value of `key` and `param`.",
 )
 append_if_fits = _atomic(
-    MutationType.APPEND_IF_FITS, "append_if_fits",
+    MutationType.APPEND_IF_FITS,
+    "append_if_fits",
     "Append `param` to the value of `key` unless the result would exceed 100,000 bytes.",
 )
 compare_and_clear = _atomic(
-    MutationType.COMPARE_AND_CLEAR, "compare_and_clear",
+    MutationType.COMPARE_AND_CLEAR,
+    "compare_and_clear",
     "Clear `key` if its value equals `param`.",
 )
 set_versionstamped_key = _atomic(
-    MutationType.SET_VERSIONSTAMPED_KEY, "set_versionstamped_key",
+    MutationType.SET_VERSIONSTAMPED_KEY,
+    "set_versionstamped_key",
     "Set a key holding the commit's versionstamp to `param`; `key` ends with the 4-byte "
     "little-endian offset of the 10-byte placeholder (see `found.pack_with_versionstamp`).",
 )
 set_versionstamped_value = _atomic(
-    MutationType.SET_VERSIONSTAMPED_VALUE, "set_versionstamped_value",
+    MutationType.SET_VERSIONSTAMPED_VALUE,
+    "set_versionstamped_value",
     "Set `key` to `param` with the commit's versionstamp written in; `param` ends with the "
     "4-byte little-endian offset of the 10-byte placeholder.",
 )

@@ -1,0 +1,64 @@
+"""Shared pytest fixtures for every package's tests: `db`, a fresh empty database per test,
+parametrized over the backends, and `backend_name`.
+
+Backends:
+
+- `embedded`: the embedded engine in a fresh temporary directory;
+- `capi`: the cffi driver (`found._capi`) over the libfdb_c-compatible test library, opened
+  by `bindingtester.shim.open_test_database(directory)`;
+- `cluster`: a real FoundationDB cluster, only when `FOUND_TEST_CLUSTER_FILE` names its
+  cluster file; the whole user keyspace is cleared before each test.
+
+Select one with `-k embedded` (or `capi`, `cluster`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+
+import found
+
+CLUSTER_FILE_ENV = "FOUND_TEST_CLUSTER_FILE"
+
+BACKENDS = ["embedded", "capi"] + (["cluster"] if os.environ.get(CLUSTER_FILE_ENV) else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest) -> str:
+    """The name of the backend the test runs on: "embedded", "capi" or "cluster"."""
+    return str(request.param)
+
+
+async def _clear_everything(tx: found.Transaction) -> None:
+    found.clear(tx, b"", b"\xff")
+
+
+async def open_backend(name: str, directory: str) -> found.Database:
+    """Open an empty database on backend `name`, with `directory` for its files."""
+    if name == "embedded":
+        return await found.open(directory=directory)
+    if name == "capi":
+        from bindingtester.shim import open_test_database
+
+        opened = open_test_database(directory)
+        return await opened if inspect.isawaitable(opened) else opened
+    if name == "cluster":
+        db = await found.open(os.environ[CLUSTER_FILE_ENV])
+        await found.transactional(db, _clear_everything)
+        return db
+    raise ValueError(f"unknown backend {name!r}")
+
+
+@pytest.fixture
+async def db(backend_name: str, tmp_path: os.PathLike[str]) -> AsyncIterator[found.Database]:
+    """A fresh, empty `found.Database` on the backend named by `backend_name`; closed after
+    the test."""
+    database = await open_backend(backend_name, os.path.join(os.fspath(tmp_path), "db"))
+    try:
+        yield database
+    finally:
+        await database.close()
