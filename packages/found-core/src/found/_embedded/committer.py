@@ -1,0 +1,209 @@
+"""The committer: applies batches of transactions in one durable SQLite transaction.
+
+`Committer.run` executes in the engine's single worker thread (never on the event loop). A
+batch is every commit that queued up while the previous batch was being written: they share
+one ``BEGIN IMMEDIATE ... COMMIT`` and so one fsync (group commit).
+
+Per transaction, in batch order, under the commit lock:
+
+1. version = ``max(last_version + 1, clock())`` (`versions.next_version`);
+2. 1009 if its read version is beyond ``last_version``; 1007 if it left the window;
+3. malformed mutations fail it alone: 2018 for an unknown type, 2000 for a bad versionstamp
+   offset (checked before anything is written, so a failed transaction writes nothing);
+4. 1020 if a read-conflict range meets a write range committed after its read version,
+   including by earlier transactions of this batch;
+5. mutations are applied in order; atomic operations read the value current at commit (with
+   the earlier mutations of the batch applied); versionstamps are (version, batch order);
+6. its log row (write-conflict ranges, touched ranges) is written with its data.
+
+Then the collector runs with a budget proportional to the batch and ``meta`` is updated. If
+SQLite fails before COMMIT the whole batch is rolled back and every transaction in it fails
+with 1000 (not committed); if COMMIT itself fails the outcome is unknown: 1021.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple, Union
+
+from .._atomic import ATOMIC_CODES, apply_atomic, make_versionstamp, place_stamp
+from .._atomic import split_stamp_offset as _split
+from .._errors import FoundException, error
+from .collect import collect
+from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
+from .filelock import FileLock
+from .schema import connect, meta, rows
+from .versions import WINDOW, Clock, next_version, too_old
+
+SET, CLEAR_RANGE = 0, 1
+STAMPED_KEY, STAMPED_VALUE = 14, 15
+_VALUE_OPS = ATOMIC_CODES - {STAMPED_KEY, STAMPED_VALUE}
+
+_PUT = "INSERT OR REPLACE INTO kv (key, version, value) VALUES (?, ?, ?)"
+_LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
+_CLEAR = (
+    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, ?3, NULL FROM"
+    " (SELECT key, value, MAX(version) FROM kv WHERE key >= ?1 AND key < ?2 GROUP BY key)"
+    " WHERE value IS NOT NULL"
+)
+_LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
+_META = "UPDATE meta SET last_version = ?, gc_version = ?, gc_key = ?, log_floor = ? WHERE id = 0"
+_GC_BUDGET = 256
+
+
+class Request(NamedTuple):
+    """One transaction handed to the committer (`mutations` are `engine.Mutation`s)."""
+
+    read_version: int
+    mutations: Sequence[tuple[int, bytes, bytes]]
+    read_conflicts: Sequence[Range]
+    write_conflicts: Sequence[Range]
+
+
+class Outcome(NamedTuple):
+    """A committed transaction: its version, versionstamp and the key ranges it changed."""
+
+    version: int
+    stamp: bytes
+    touched: list[Range]
+
+
+#: An `Outcome`, or the error that failed this transaction alone (FoundException, TypeError).
+Result = Union[Outcome, Exception]
+
+
+def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> None:
+    """Raise the FoundationDB error for the first malformed mutation, before any write."""
+    for op, key, param in mutations:
+        if type(key) is not bytes or type(param) is not bytes:
+            raise TypeError("mutation keys and parameters must be bytes")
+        if op in (SET, CLEAR_RANGE) or op in _VALUE_OPS:
+            continue
+        if op == STAMPED_KEY:
+            if _split(key) is None:
+                raise error(2000, "invalid versionstamp offset in key")
+        elif op == STAMPED_VALUE:
+            if _split(param) is None:
+                raise error(2000, "invalid versionstamp offset in value")
+        else:
+            raise error(2018)
+
+
+class Committer:
+    """The write side of one engine: its own connection, the commit lock, recent writes."""
+
+    def __init__(self, path: str, lock: FileLock, clock: Clock):
+        self.conn = connect(path, readonly=False)
+        self.lock = lock
+        self.clock = clock
+        self.recent = RecentWrites()
+
+    def close(self) -> None:
+        """Close the write connection (called in the worker thread after the last batch)."""
+        self.conn.close()
+
+    def run(self, batch: Sequence[Request]) -> list[Result]:
+        """Commit `batch` durably; one result per request, in order."""
+        conn = self.conn
+        with self.lock:
+            mark = self.recent.mark()
+            try:
+                rows(conn, "BEGIN IMMEDIATE")
+                results, horizon = self._apply_batch(batch)
+            except BaseException as exc:
+                if conn.in_transaction:
+                    rows(conn, "ROLLBACK")
+                self.recent.rollback(mark)
+                if isinstance(exc, sqlite3.Error):
+                    raise error(1000, f"storage failure, nothing committed: {exc}") from exc
+                raise
+            try:
+                rows(conn, "COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    rows(conn, "ROLLBACK")
+                self.recent.rollback(mark)
+                raise error(1021) from exc
+        self.recent.prune(horizon)
+        return results
+
+    def _apply_batch(self, batch: Sequence[Request]) -> tuple[list[Result], int]:
+        conn = self.conn
+        last, gc_version, gc_key, log_floor = meta(conn)
+        self.recent.load(conn)
+        results: list[Result] = []
+        budget = _GC_BUDGET
+        first = last
+        for order, request in enumerate(batch):
+            try:
+                outcome = self._one(request, order, last, gc_version)
+            except (FoundException, TypeError) as exc:
+                results.append(exc)
+                continue
+            results.append(outcome)
+            last = outcome.version
+            budget += 2 * len(request.mutations)
+        horizon = last - WINDOW
+        if last != first:
+            cursor, log_floor, _ = collect(conn, horizon, (gc_version, gc_key), log_floor, budget)
+            rows(conn, _META, (last, cursor[0], cursor[1], log_floor))
+        return results, horizon
+
+    def _one(self, request: Request, order: int, last: int, gc_version: int) -> Outcome:
+        read_version = request.read_version
+        if read_version > last:
+            raise error(1009)
+        if too_old(read_version, last, gc_version):
+            raise error(1007)
+        validate(request.mutations)
+        if request.read_conflicts and self.recent.conflicts(
+            read_version, ReadSet(request.read_conflicts)
+        ):
+            raise error(1020)
+        version = next_version(last, self.clock)
+        stamp = make_versionstamp(version, order)
+        touched = coalesce(self._apply(request.mutations, version, stamp))
+        conflicts = coalesce(request.write_conflicts)
+        rows(
+            self.conn,
+            _LOG,
+            (version, encode(conflicts), None if touched == conflicts else encode(touched)),
+        )
+        self.recent.add(version, conflicts)
+        return Outcome(version, stamp, touched)
+
+    def _apply(
+        self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, stamp: bytes
+    ) -> list[Range]:
+        """Write `mutations` at `version`; the key ranges they touched (not coalesced)."""
+        conn = self.conn
+        puts: list[tuple[bytes, int, bytes]] = []
+        touched: list[Range] = []
+        for op, key, param in mutations:
+            if op == SET:
+                puts.append((key, version, param))
+            elif op == STAMPED_KEY:
+                key = place_stamp(key, stamp)
+                puts.append((key, version, param))
+            elif op == STAMPED_VALUE:
+                puts.append((key, version, place_stamp(param, stamp)))
+            else:
+                if puts:
+                    conn.executemany(_PUT, puts).close()
+                    puts = []
+                if op == CLEAR_RANGE:
+                    if key < param:
+                        rows(conn, _CLEAR, (key, param, version))
+                        touched.append((key, param))
+                    continue
+                existing = rows(conn, _LATEST, (key,))
+                old = existing[0][0] if existing else None
+                new = apply_atomic(op, old, param)
+                if new == old:
+                    continue
+                rows(conn, _PUT, (key, version, new))
+            touched.append((key, key + b"\x00"))
+        if puts:
+            conn.executemany(_PUT, puts).close()
+        return touched

@@ -1,0 +1,154 @@
+"""Optimistic conflict detection: recent write-conflict ranges and the read-set check.
+
+A transaction with read version r fails with 1020 (not_committed) iff one of its read-conflict
+ranges intersects a write-conflict range of a transaction that committed at a version > r,
+in any process, including earlier transactions of its own commit batch (semantics §8).
+
+Invariants:
+
+- ranges are half-open ``[begin, end)``; empty ranges (begin >= end) never conflict;
+- every write commit stores its coalesced write ranges in the ``log`` table in the same SQLite
+  transaction as its data, so a committer holding the commit lock sees every commit made
+  before it, by any process;
+- `RecentWrites` mirrors the log in memory: `load` appends exactly the rows newer than what it
+  holds (versions grow strictly, so ``version > newest`` is complete), `prune` drops entries
+  at or below the collection horizon, and `rollback` forgets entries of a batch that failed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+
+from .schema import rows
+
+Range = tuple[bytes, bytes]
+
+_LEN = struct.Struct("<I")
+
+
+def coalesce(ranges: Iterable[Range]) -> list[Range]:
+    """Sorted, disjoint, non-adjacent ranges covering the same keys; empty ranges dropped."""
+    merged: list[Range] = []
+    for begin, end in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and begin <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def encode(ranges: Sequence[Range]) -> bytes:
+    """Ranges as one BLOB: each endpoint as a 4-byte little-endian length and its bytes."""
+    parts: list[bytes] = []
+    for begin, end in ranges:
+        parts += (_LEN.pack(len(begin)), begin, _LEN.pack(len(end)), end)
+    return b"".join(parts)
+
+
+def decode(blob: bytes) -> list[Range]:
+    """The ranges `encode` stored."""
+    out: list[Range] = []
+    view = memoryview(blob)
+    pos, size = 0, len(blob)
+    while pos < size:
+        (n,) = _LEN.unpack_from(view, pos)
+        begin = bytes(view[pos + 4 : pos + 4 + n])
+        pos += 4 + n
+        (n,) = _LEN.unpack_from(view, pos)
+        end = bytes(view[pos + 4 : pos + 4 + n])
+        pos += 4 + n
+        out.append((begin, end))
+    return out
+
+
+def _overlap(begins: list[bytes], ends: list[bytes], other: Sequence[Range]) -> bool:
+    """Whether any range of `other` meets one of the disjoint sorted ranges (begins, ends)."""
+    for begin, end in other:
+        if begin >= end:
+            continue
+        i = bisect_right(begins, begin)
+        # The range starting at or before `begin` covers it if it ends after it; otherwise the
+        # next range must start before `end`. Disjointness makes these the only candidates.
+        if i and ends[i - 1] > begin:
+            return True
+        if i < len(begins) and begins[i] < end:
+            return True
+    return False
+
+
+class ReadSet:
+    """A transaction's read-conflict ranges, coalesced once for repeated checks."""
+
+    __slots__ = ("begins", "ends", "ranges")
+
+    def __init__(self, ranges: Iterable[Range]):
+        self.ranges = coalesce(ranges)
+        self.begins = [r[0] for r in self.ranges]
+        self.ends = [r[1] for r in self.ranges]
+
+
+class RecentWrites:
+    """Write-conflict ranges of recent commits, by commit version (oldest first)."""
+
+    def __init__(self) -> None:
+        self.versions: list[int] = []
+        self.entries: list[tuple[list[bytes], list[bytes], list[Range]]] = []
+        self.newest = 0
+
+    def add(self, version: int, ranges: list[Range]) -> None:
+        """Record a commit's coalesced write ranges (versions must be added in order)."""
+        self.versions.append(version)
+        self.entries.append(([r[0] for r in ranges], [r[1] for r in ranges], ranges))
+        self.newest = version
+
+    def load(self, conn: sqlite3.Connection) -> None:
+        """Append the log rows committed (by any process) since the newest one held."""
+        for version, blob in rows(
+            conn,
+            "SELECT version, conflicts FROM log WHERE version > ? ORDER BY version",
+            (self.newest,),
+        ):
+            self.add(version, decode(blob))
+
+    def mark(self) -> int:
+        """A point `rollback` can return to."""
+        return len(self.versions)
+
+    def rollback(self, mark: int) -> None:
+        """Forget the entries added since `mark` (their batch did not commit)."""
+        del self.versions[mark:]
+        del self.entries[mark:]
+        self.newest = self.versions[-1] if self.versions else 0
+
+    def prune(self, horizon: int) -> None:
+        """Drop entries at or below `horizon`: no commit may read that far back any more."""
+        cut = bisect_right(self.versions, horizon)
+        if cut:
+            del self.versions[:cut]
+            del self.entries[:cut]
+
+    def conflicts(self, read_version: int, reads: ReadSet) -> bool:
+        """Whether a commit after `read_version` wrote into the read set."""
+        if not reads.ranges:
+            return False
+        start = bisect_right(self.versions, read_version)
+        for begins, ends, ranges in self.entries[start:]:
+            # Walk the shorter list, binary-search the longer one.
+            if len(ranges) <= len(reads.ranges):
+                if _overlap(reads.begins, reads.ends, ranges):
+                    return True
+            elif _overlap(begins, ends, reads.ranges):
+                return True
+        return False
+
+
+def keys_in(ranges: Sequence[Range], keys: list[bytes]) -> list[bytes]:
+    """The members of the sorted list `keys` that fall inside any of `ranges`."""
+    found: list[bytes] = []
+    for begin, end in ranges:
+        found.extend(keys[bisect_left(keys, begin) : bisect_left(keys, end)])
+    return found

@@ -1,0 +1,378 @@
+"""The embedded storage engine: FoundationDB's storage semantics in one SQLite file.
+
+`Engine` is what the embedded transaction (`transaction.py`) reads from and commits to. It
+keeps every write as a (key, version, value-or-tombstone) row, hands out read versions,
+serves reads at any version of the last five seconds, commits batches of transactions with
+optimistic conflict checks, and resolves watches.
+
+Guarantees (module docstrings of `schema`, `versions`, `conflicts`, `committer`, `collect`
+and `engine_watches` state the invariants behind each):
+
+- snapshot reads: ``get`` / ``get_range`` at version v see exactly the commits <= v; each is
+  one SQLite statement (or one short read transaction), so no read transaction outlives a
+  call and the WAL can always be checkpointed;
+- versions grow strictly across processes, about 1,000,000 per second of wall clock;
+  reads below ``latest_version() - 5,000,000`` (or below what the collector removed) fail
+  with 1007, beyond ``latest_version()`` with 1009;
+- strict serializability: a commit fails with 1020 iff a read-conflict range meets a
+  write-conflict range committed after its read version, by any process;
+- durability: ``commit`` returns after SQLite's COMMIT with ``synchronous=FULL`` (WAL
+  fsync'd); a crash at any point keeps every returned commit and no part of any other;
+- group commit: concurrent ``commit`` calls of one process share one SQLite transaction and
+  one fsync in a worker thread; the event loop never waits on the disk;
+- bounded history: superseded rows and conflict records older than the window are collected
+  a bounded amount per commit.
+
+Threading: reads, `watch` and `latest_version` run on the caller's thread (the event loop) on
+a connection of their own; commits run in one worker thread on another connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections import deque
+from concurrent.futures import Future as ConcurrentFuture
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NamedTuple, Optional
+
+from .._errors import FoundException, error
+from . import schema
+from .committer import Committer, Request, Result
+from .conflicts import Range, coalesce, decode
+from .engine_watches import Watches
+from .filelock import FileLock
+from .schema import rows
+from .versions import Clock, too_old, wall_clock
+
+#: Most transactions written in one SQLite transaction (the stamp's batch order is 16 bits).
+MAX_BATCH = 1024
+
+_GET = (
+    "SELECT (SELECT value FROM kv WHERE key = ?1 AND version <= ?2 ORDER BY version DESC"
+    " LIMIT 1), last_version, gc_version FROM meta WHERE id = 0"
+)
+_LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
+_VERSIONS = "SELECT last_version, gc_version FROM meta WHERE id = 0"
+_RANGE = (
+    "SELECT key, value, MAX(version) FROM kv WHERE key >= ? AND key < ? AND version <= ?"
+    " GROUP BY key HAVING value IS NOT NULL ORDER BY key {} LIMIT ?"
+)
+_RANGE_FORWARD, _RANGE_REVERSE = _RANGE.format("ASC"), _RANGE.format("DESC")
+_SIZES = (
+    "SELECT key, length(key) + length(value), MAX(version) FROM kv WHERE key >= ? AND key < ?"
+    " GROUP BY key HAVING value IS NOT NULL ORDER BY key"
+)
+
+
+class Mutation(NamedTuple):
+    """One write of a transaction, in the order it was made.
+
+    `op` is SET (0, `param` is the value), CLEAR_RANGE (1, `key`..`param` is the range) or a
+    FoundationDB `MutationType` code (2..20) with its parameter.
+    """
+
+    op: int
+    key: bytes
+    param: bytes
+
+
+class Engine:
+    """One open embedded database directory (see the module docstring)."""
+
+    def __init__(self, directory: str, clock: Clock, poll_interval: float):
+        os.makedirs(directory, exist_ok=True)
+        self.directory = directory
+        path = schema.data_path(directory)
+        self._lock = FileLock(os.path.join(directory, schema.LOCK_FILE))
+        self._committer: Optional[Committer] = None
+        self._reader = None
+        try:
+            self._committer = Committer(path, self._lock, clock)
+            with self._lock:
+                schema.create(self._committer.conn, clock())
+            self._reader = schema.connect(path, readonly=True)
+        except BaseException:
+            self._release()
+            raise
+        self._read_lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="found-commit")
+        self._queue: deque[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = deque()
+        self._busy = False
+        self._closed = False
+        self._watches = Watches(
+            self._latest, self._changes_since, self._data_version, poll_interval
+        )
+
+    @classmethod
+    def open(
+        cls, directory: str, *, clock: Optional[Clock] = None, poll_interval: float = 0.02
+    ) -> Engine:
+        """Open the database in `directory`, creating the directory and database if needed.
+
+        `clock` (microseconds, default the wall clock) drives commit versions; tests inject
+        one to move time without sleeping. `poll_interval` is how often, in seconds, watches
+        look for other processes' commits.
+        """
+        return cls(directory, clock or wall_clock, poll_interval)
+
+    def close(self) -> None:
+        """Close the database: queued commits and pending watches fail with 1000. Idempotent.
+
+        A batch already being written finishes first (its commits are reported normally).
+        """
+        if self._closed:
+            return
+        self._closed = True
+        while self._queue:
+            _, future = self._queue.popleft()
+            _settle(future, exc=error(1000, "the database was closed"))
+        self._watches.fail_all(error(1000, "the database was closed"))
+        committer, self._committer = self._committer, None
+        if committer is not None:
+            self._executor.submit(committer.close)
+        self._executor.shutdown(wait=True)
+        with self._read_lock:
+            self._release()
+
+    def _release(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._committer is not None:
+            self._committer.close()
+        self._lock.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise error(1000, "the database is closed")
+
+    # -- versions ------------------------------------------------------------------------
+
+    def latest_version(self) -> int:
+        """The read version to hand out: the newest commit of any process."""
+        return self._versions()[0]
+
+    def check_read_version(self, version: int) -> None:
+        """1009 if `version` is beyond the newest commit, 1007 if it left the 5 s window."""
+        last, gc_version = self._versions()
+        if version > last:
+            raise error(1009)
+        if too_old(version, last, gc_version):
+            raise error(1007)
+
+    def _versions(self) -> tuple[int, int]:
+        self._check_open()
+        with self._read_lock:
+            last, gc_version = rows(self._reader, _VERSIONS)[0]
+        return last, gc_version
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, key: bytes, version: int) -> Optional[bytes]:
+        """The value of `key` as of `version` (None when absent)."""
+        self._check_open()
+        with self._read_lock:
+            value, last, gc_version = rows(self._reader, _GET, (key, version))[0]
+        _check_version(version, last, gc_version)
+        return value
+
+    def get_range(
+        self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool
+    ) -> list[tuple[bytes, bytes]]:
+        """Pairs with begin <= key < end as of `version`, in key order (descending when
+        `reverse`), at most `limit` of them (0: all)."""
+        if limit < 0:
+            raise ValueError("limit must be >= 0")
+        self._check_open()
+        sql = _RANGE_REVERSE if reverse else _RANGE_FORWARD
+        reader = self._reader
+        with self._read_lock:
+            # One read transaction: the version check and the rows see the same snapshot.
+            rows(reader, "BEGIN")
+            try:
+                last, gc_version = rows(reader, _VERSIONS)[0]
+                found = rows(reader, sql, (begin, end, version, limit or -1)) if begin < end else []
+            finally:
+                rows(reader, "COMMIT")
+        _check_version(version, last, gc_version)
+        return [(key, value) for key, value, _ in found]
+
+    def estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
+        """Bytes of keys and values stored in [begin, end) (exact for the embedded engine)."""
+        return sum(size for _, size in self._sizes(begin, end))
+
+    def range_split_points(self, begin: bytes, end: bytes, chunk_size: int) -> list[bytes]:
+        """Keys splitting [begin, end) into chunks of about `chunk_size` bytes, begin and end
+        included, as FoundationDB returns them."""
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        points, filled = [begin], 0
+        for key, size in self._sizes(begin, end):
+            if filled >= chunk_size:
+                points.append(key)
+                filled = 0
+            filled += size
+        if end != begin:
+            points.append(end)
+        return points
+
+    def _sizes(self, begin: bytes, end: bytes) -> list[tuple[bytes, int]]:
+        if begin > end:
+            raise error(2005)
+        self._check_open()
+        if begin == end:
+            return []
+        with self._read_lock:
+            return [(key, size) for key, size, _ in rows(self._reader, _SIZES, (begin, end))]
+
+    # -- commits -------------------------------------------------------------------------
+
+    async def commit(
+        self,
+        read_version: int,
+        mutations: list[Mutation],
+        read_conflicts: list[Range],
+        write_conflicts: list[Range],
+    ) -> tuple[int, bytes]:
+        """Commit one transaction durably: (commit version, 10-byte versionstamp).
+
+        Fails with 1020 on a conflict, 1007 / 1009 for a read version outside the window,
+        2018 / 2000 for a malformed mutation. A transaction with neither mutations nor write
+        conflict ranges is read-only: it succeeds at once with version -1 and no stamp, as
+        in FoundationDB.
+        """
+        self._check_open()
+        if not mutations and not write_conflicts:
+            return -1, b""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[tuple[int, bytes]] = loop.create_future()
+        request = Request(
+            read_version, list(mutations), list(read_conflicts), list(write_conflicts)
+        )
+        self._queue.append((request, future))
+        if not self._busy:
+            self._next_batch(loop)
+        return await future
+
+    def _next_batch(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch = []
+        while self._queue and len(batch) < MAX_BATCH:
+            request, future = self._queue.popleft()
+            if not future.done():  # a cancelled caller's commit is dropped before it starts
+                batch.append((request, future))
+        if not batch or self._committer is None:
+            return
+        self._busy = True
+        work = self._executor.submit(self._committer.run, [request for request, _ in batch])
+
+        def finished(done: ConcurrentFuture[list[Result]]) -> None:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(self._batch_done, loop, batch, done)
+
+        work.add_done_callback(finished)
+
+    def _batch_done(
+        self, loop: asyncio.AbstractEventLoop, batch: list[Any], done: ConcurrentFuture[Any]
+    ) -> None:
+        self._busy = False
+        failure = done.exception()
+        touched: list[Range] = []
+        if failure is not None:
+            for _, future in batch:
+                _settle(future, exc=_fresh(failure))
+        else:
+            for (_, future), result in zip(batch, done.result()):
+                if isinstance(result, Exception):
+                    _settle(future, exc=result)
+                else:
+                    _settle(future, value=(result.version, result.stamp))
+                    touched.extend(result.touched)
+        if touched:
+            self._watches.notify(coalesce(touched))
+        if self._queue and not self._closed:
+            self._next_batch(loop)
+
+    # -- watches -------------------------------------------------------------------------
+
+    def watch(self, key: bytes, value: Optional[bytes]) -> asyncio.Future[None]:
+        """A future resolved when the committed value of `key` differs from `value`, by a
+        commit of this process or another. Cancelling it unregisters the watch."""
+        self._check_open()
+        return self._watches.add(key, value)
+
+    def _latest(self, key: bytes) -> Optional[bytes]:
+        with self._read_lock:
+            found = rows(self._reader, _LATEST, (key,))
+        return found[0][0] if found else None
+
+    def _data_version(self) -> int:
+        with self._read_lock:
+            return int(rows(self._reader, "PRAGMA data_version")[0][0])
+
+    def _changes_since(self, version: int) -> tuple[int, Optional[list[Range]]]:
+        """(newest version, ranges changed by commits after `version`, or None if some of
+        those commits' log rows were already collected)."""
+        reader = self._reader
+        with self._read_lock:
+            rows(reader, "BEGIN")
+            try:
+                last, _gc_version, _gc_key, log_floor = schema.meta(reader)
+                if version < 0:
+                    return last, []
+                if version < log_floor:
+                    return last, None
+                log = rows(
+                    reader, "SELECT conflicts, touched FROM log WHERE version > ?", (version,)
+                )
+            finally:
+                rows(reader, "COMMIT")
+        ranges: list[Range] = []
+        for conflicts, touched in log:
+            ranges.extend(decode(conflicts if touched is None else touched))
+        return last, coalesce(ranges)
+
+    # -- diagnostics ---------------------------------------------------------------------
+
+    def check_consistency(self) -> list[str]:
+        """Violated storage invariants (empty list when consistent); for tests and tools."""
+        self._check_open()
+        with self._read_lock:
+            return schema.check_consistency(self._reader)
+
+    def stats(self) -> dict:
+        """Row counts of the storage tables (to watch the collector at work)."""
+        self._check_open()
+        with self._read_lock:
+            kv = rows(self._reader, "SELECT COUNT(*) FROM kv")[0][0]
+            log = rows(self._reader, "SELECT COUNT(*) FROM log")[0][0]
+        return {"kv_rows": kv, "log_rows": log}
+
+
+def _check_version(version: int, last: int, gc_version: int) -> None:
+    if version > last:
+        raise error(1009)
+    if too_old(version, last, gc_version):
+        raise error(1007)
+
+
+def _settle(
+    future: asyncio.Future[Any], value: Any = None, exc: Optional[BaseException] = None
+) -> None:
+    """Complete `future` unless its waiter already gave up (cancelled)."""
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(value)
+
+
+def _fresh(exc: BaseException) -> BaseException:
+    """A copy of a batch-wide failure for each waiter (so they do not share a traceback)."""
+    if isinstance(exc, FoundException):
+        copy = error(exc.code, exc.message)
+        copy.__cause__ = exc.__cause__
+        return copy
+    return exc
