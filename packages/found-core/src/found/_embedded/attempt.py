@@ -111,6 +111,12 @@ class Attempt:
         self._settle_stamps(None, code)
         self._fail_waiters(code)
 
+    def _misused(self) -> None:
+        """An operation after commit: it fails with 2017 and, unless
+        USED_DURING_COMMIT_PROTECTION_DISABLE is set, so does everything else until reset."""
+        if not self._options.udc_protection_disabled:
+            self._poison_with(2017)
+
     def _fail_waiters(self, code: int) -> None:
         waiters, self._waiters = self._waiters, set()
         for waiter in waiters:
@@ -138,8 +144,8 @@ class Attempt:
 
     def _check(self, commit_ok: bool = False) -> None:
         """Raise the error an operation must fail with now, if any."""
-        if self._commit_started and not commit_ok and not self._options.udc_protection_disabled:
-            self._poison_with(2017)
+        if self._commit_started and not commit_ok:
+            self._misused()
             raise error(2017)
         self._check_timeout()
         if self._poison is not None:
@@ -149,8 +155,8 @@ class Attempt:
 
     def _writable(self) -> bool:
         """Whether a synchronous write may proceed; records misuse as FoundationDB does."""
-        if self._commit_started and not self._options.udc_protection_disabled:
-            self._poison_with(2017)
+        if self._commit_started:
+            self._misused()
             self._defer(error(2017))
             return False
         if self._poison is not None:

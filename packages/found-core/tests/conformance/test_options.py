@@ -1,0 +1,123 @@
+"""Transaction and database options, and `on_error`: timeout from creation (1031), retry
+limit, persistent options across retries, database defaults, backoff codes, non-retryable
+codes (semantics reference §3.3, §10, §15.11, §15.12, §15.13)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import found
+
+
+async def _code(awaitable) -> int:
+    with pytest.raises(found.FoundException) as info:
+        await awaitable
+    return info.value.code
+
+
+async def test_timeout_is_1031(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "timeout", 1)
+    await asyncio.sleep(0.05)
+    assert await _code(found.get(tx, b"k")) == 1031
+    assert await _code(tx.backend.on_error(1020)) == 1031
+    found.reset(tx)  # an explicit reset clears the option and the timeout
+    assert await found.get(tx, b"k") is None
+
+
+async def test_timeout_interrupts_a_waiting_on_error(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "timeout", 30)
+    found.set_option(tx, "max_retry_delay", 60_000)
+    tx.backend._backoff = 50.0  # a retry that would sleep far longer than the timeout
+    assert await _code(tx.backend.on_error(1020)) == 1031
+
+
+async def test_timeout_persists_across_on_error(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "timeout", 20)
+    await tx.backend.on_error(1007)
+    await asyncio.sleep(0.05)
+    assert await _code(found.get(tx, b"k")) == 1031
+
+
+async def test_retry_limit(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "retry_limit", 2)
+    await tx.backend.on_error(1020)
+    await tx.backend.on_error(1020)  # the option persisted through the first retry
+    assert await _code(tx.backend.on_error(1020)) == 1020
+    assert await _code(found.get(tx, b"k")) == 1025  # a failed on_error cancels
+
+
+async def test_on_error_codes(db):
+    tx = found.make_transaction(db)
+    found.set(tx, b"a", b"1")
+    await tx.backend.on_error(1020)
+    assert await found.get(tx, b"a") is None  # the retry reset the writes
+    for code in (1007, 1009, 1021, 1037):
+        await tx.backend.on_error(code)
+    assert await _code(tx.backend.on_error(2004)) == 2004
+    found.reset(tx)
+    assert await _code(tx.backend.on_error(0)) == 2000
+
+
+async def test_non_persistent_options_vanish_on_retry(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "read_system_keys")
+    assert await found.get(tx, b"\xff/x") is None
+    await tx.backend.on_error(1020)
+    assert await _code(found.get(tx, b"\xff/x")) == 2004
+
+
+async def test_database_defaults_apply_and_survive_retries(db):
+    found.database_set_option(db, "transaction_retry_limit", 0)
+    tx = found.make_transaction(db)
+    assert await _code(tx.backend.on_error(1020)) == 1020
+    found.database_set_option(db, "transaction_size_limit", 100)
+    tx = found.make_transaction(db)
+    found.set(tx, b"k", b"v" * 200)
+    assert await _code(found.commit(tx)) == 2101
+
+
+async def test_database_option_errors(db):
+    with pytest.raises(found.FoundException) as info:
+        db.backend.set_option(4242, None)
+    assert info.value.code == 2007
+    with pytest.raises(found.FoundException) as info:
+        db.backend.set_option(20, (-1).to_bytes(8, "little", signed=True))
+    assert info.value.code == 2006
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "causal_read_risky",
+        "causal_write_risky",
+        "priority_batch",
+        "priority_system_immediate",
+        "lock_aware",
+        "read_lock_aware",
+        "durability_risky",
+        "report_conflicting_keys",
+        "read_priority_high",
+        "include_port_in_address",
+    ],
+)
+async def test_accepted_no_op_options(db, name):
+    tx = found.make_transaction(db)
+    found.set_option(tx, name)
+    found.set(tx, b"k", b"v")
+    await found.commit(tx)
+
+
+async def test_used_during_commit_protection_disable(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "used_during_commit_protection_disable")
+    found.set(tx, b"k", b"v")
+    await found.commit(tx)
+    assert await _code(found.get(tx, b"k")) == 2017
+    assert await _code(found.get(tx, b"k")) == 2017
+    assert await found.read_version(tx) > 0  # not poisoned: only the offending ops fail
