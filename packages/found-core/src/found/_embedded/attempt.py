@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .._atomic import SET_VERSIONSTAMPED_KEY, SET_VERSIONSTAMPED_VALUE, split_stamp_offset
 from .._errors import FoundException, error
+from .engine import Mutation
 from .txoptions import TxOptions
 from .view import View
 from .watches import Watches
@@ -30,15 +31,6 @@ _MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approxima
 _RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
 SET, CLEAR_RANGE = 0, 1
 Range = tuple[bytes, bytes]
-
-
-class Mutation(NamedTuple):
-    """One mutation handed to `Engine.commit`: SET (key, value), CLEAR_RANGE (begin, end),
-    or an atomic `MutationType` code with its key and parameter."""
-
-    op: int
-    key: bytes
-    param: bytes
 
 
 def coalesce(ranges: list[Range]) -> list[Range]:
