@@ -138,7 +138,7 @@ async def test_zstd_compresses_and_reads_back(db) -> None:
     begin = found.pack((*store.prefix, _layout.CHUNK))
 
     async def stored(tx):
-        return sum(len(v) async for _, v in found.query(tx, begin, found.next_prefix(begin)))
+        return sum([len(v) async for _, v in found.query(tx, begin, found.next_prefix(begin))])
 
     assert await found.transactional(db, stored) < len(text) // 10 + len(noise) + 10
 
