@@ -4,6 +4,8 @@ NEXT_WRITE_NO_WRITE_CONFLICT_RANGE (semantics reference §6.2, §6.3, §8, §15.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import found
@@ -167,3 +169,27 @@ async def test_read_only_transaction_never_conflicts(db):
     await _write(db, b"a")
     await found.commit(tx)
     assert found.get_committed_version(tx) == -1
+
+
+async def test_concurrent_read_modify_write_is_serializable(db):
+    async def increment(tx):
+        value = await found.get(tx, b"counter")
+        number = int(value) if value is not None else 0
+        found.set(tx, b"counter", b"%d" % (number + 1))
+
+    await asyncio.gather(*(found.transactional(db, increment) for _ in range(40)))
+    tx = found.make_transaction(db)
+    assert await found.get(tx, b"counter") == b"40"
+
+
+async def test_thousands_of_concurrent_atomic_commits(db):
+    async def bump(i):
+        tx = found.make_transaction(db)
+        found.add(tx, b"total", (1).to_bytes(4, "little"))
+        found.set(tx, b"item%05d" % i, b"")
+        await found.commit(tx)
+
+    await asyncio.gather(*(bump(i) for i in range(1000)))
+    tx = found.make_transaction(db)
+    assert await found.get(tx, b"total") == (1000).to_bytes(4, "little")
+    assert len(await found.get_range(tx, b"item", b"item\xff")) == 1000

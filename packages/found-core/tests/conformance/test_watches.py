@@ -126,3 +126,15 @@ async def test_too_many_watches(db):
     await found.commit(tx)
     await _write(db, b"c", b"1")
     await asyncio.wait_for(third, 10)
+
+
+async def test_destroy_before_commit_fails_watches_and_keeps_committed_ones(db):
+    tx = found.make_transaction(db)
+    committed = found.watch(tx, b"kept")
+    await found.commit(tx)
+    tx = found.make_transaction(db)
+    pending = found.watch(tx, b"lost")
+    tx.backend.destroy()
+    assert await _code(pending) == 1025
+    await _write(db, b"kept", b"1")
+    await asyncio.wait_for(committed, 10)

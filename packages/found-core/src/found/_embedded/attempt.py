@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 METADATA_VERSION_KEY = b"\xff/metadataVersion"
 _MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
 _RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
+_TRUSTED = 4.0  # seconds a granted read version is known to be readable (window is 5 s)
 SET, CLEAR_RANGE = 0, 1
 Range = tuple[bytes, bytes]
 
@@ -73,6 +74,7 @@ class Attempt:
         self._write_conflicts: list[Range] = []
         self._approx_size = 0
         self._read_version: Optional[int] = None
+        self._granted_at = -_TRUSTED  # when the engine handed out _read_version
         self._deferred: Optional[FoundException] = None
         self._poison: Optional[int] = None
         self._commit_started = False
@@ -198,12 +200,16 @@ class Attempt:
     def _version(self) -> int:
         if self._read_version is None:
             self._read_version = self._database.engine.latest_version()
+            self._granted_at = time.monotonic()
         return self._read_version
 
     def _view(self, snapshot: bool) -> View:
         options = self._options
         version = self._version()
-        self._database.engine.check_read_version(version)
+        # A version this transaction got from the engine less than _TRUSTED seconds ago is
+        # inside the 5 s window and not in the future: skip asking the engine again.
+        if time.monotonic() - self._granted_at >= _TRUSTED:
+            self._database.engine.check_read_version(version)
         self._had_io = True
         use_writes = not options.ryw_disabled and (not snapshot or options.snapshot_ryw > 0)
         return View(
