@@ -1,0 +1,116 @@
+"""Tuple layer speed: found vs fdb.tuple (PyPI `foundationdb` 7.3), same inputs, same run.
+
+Run: ``python bench/bench_tuple.py [--count N] [--repeat R]``. Prints, per workload, the best
+per-operation time of each implementation and the ratio fdb.tuple / found (above 1: found is
+faster). Both implementations take turns inside each repeat so machine noise hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import time
+import uuid
+from typing import Any, Callable, Dict, List, Tuple
+
+import fdb.tuple as fdb_tuple
+
+import found._tuple as found_tuple
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz_") for _ in range(rng.randint(3, 12)))
+
+
+def _keys(rng: random.Random) -> Tuple[Any, ...]:
+    return (_word(rng), rng.randint(0, 10**6), _word(rng))
+
+
+def _nested(rng: random.Random) -> Tuple[Any, ...]:
+    return ("idx", (_word(rng), rng.randint(-1000, 1000), None), (rng.randint(0, 99), (True,)))
+
+
+def _uuids(rng: random.Random) -> Tuple[Any, ...]:
+    return (uuid.UUID(int=rng.getrandbits(128)), _word(rng), uuid.UUID(int=rng.getrandbits(128)))
+
+
+def _nul_bytes(rng: random.Random) -> Tuple[Any, ...]:
+    blob = bytes(rng.choice((0, 0, 1, 65, 255)) for _ in range(rng.randint(4, 24)))
+    return (b"blob", blob, rng.randint(0, 255))
+
+
+def _big_ints(rng: random.Random) -> Tuple[Any, ...]:
+    return (rng.getrandbits(100), -rng.getrandbits(80), rng.randint(-(2**63), 2**63), 1.5)
+
+
+SHAPES: Dict[str, Callable[[random.Random], Tuple[Any, ...]]] = {
+    "str+int keys": _keys,
+    "nested": _nested,
+    "uuid": _uuids,
+    "bytes with NUL": _nul_bytes,
+    "big ints": _big_ints,
+}
+
+
+def _workloads(count: int) -> Dict[str, List[Tuple[Any, ...]]]:
+    rng = random.Random(20261122)
+    loads = {name: [make(rng) for _ in range(count)] for name, make in SHAPES.items()}
+    mixed = [t for items in loads.values() for t in items]
+    rng.shuffle(mixed)
+    loads["mixed (all above)"] = mixed
+    return loads
+
+
+def _best(fn: Callable[[Any], Any], items: List[Any], repeat: int, out: List[float]) -> None:
+    start = time.perf_counter()
+    for item in items:
+        fn(item)
+    out.append(time.perf_counter() - start)
+
+
+def _measure(
+    ours: Callable[[Any], Any], theirs: Callable[[Any], Any], items: List[Any], repeat: int
+) -> Tuple[float, float]:
+    """Best per-item seconds for each implementation, alternating runs."""
+    ours_times: List[float] = []
+    theirs_times: List[float] = []
+    for _ in range(repeat):
+        _best(ours, items, repeat, ours_times)
+        _best(theirs, items, repeat, theirs_times)
+    return min(ours_times) / len(items), min(theirs_times) / len(items)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="tuples per workload")
+    parser.add_argument("--repeat", type=int, default=15, help="timed runs, best kept")
+    args = parser.parse_args()
+    loads = _workloads(args.count)
+    impl = f"{platform.python_implementation()} {platform.python_version()}"
+    print(
+        f"tuple layer: found vs fdb.tuple on {impl}; {args.count} tuples per workload, "
+        f"best of {args.repeat}"
+    )
+    header = f"{'workload':<20} {'op':<7} {'found µs':>9} {'fdb µs':>9} {'fdb/found':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, items in loads.items():
+        packed = [fdb_tuple.pack(t) for t in items]
+        if [found_tuple.pack(t) for t in items] != packed:
+            raise SystemExit(f"{name}: found.pack and fdb.tuple.pack disagree")
+        if [found_tuple.pack(found_tuple.unpack(k)) for k in packed] != packed:
+            raise SystemExit(f"{name}: found.unpack does not round-trip fdb.tuple keys")
+        ours, theirs = _measure(found_tuple.pack, fdb_tuple.pack, items, args.repeat)
+        print(
+            f"{name:<20} {'pack':<7} {ours * 1e6:>9.2f} {theirs * 1e6:>9.2f} {theirs / ours:>9.2f}x"
+        )
+        ours, theirs = _measure(found_tuple.unpack, fdb_tuple.unpack, packed, args.repeat)
+        print(
+            f"{name:<20} {'unpack':<7} {ours * 1e6:>9.2f} {theirs * 1e6:>9.2f} "
+            f"{theirs / ours:>9.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
