@@ -1,0 +1,134 @@
+"""The vnstore handle, its errors, and its key layout.
+
+Every key starts with one nested tuple naming a part of the store, like the other found layers:
+
+- `((*prefix, "head"), index)` ...: an nstore of the tuples alive now (the latest applied state);
+- `((*prefix, "change"), changeid, field)`: a change's `"message"`, and once applied its
+  `"significance"` (the commit's versionstamp, written with `set_versionstamped_value`);
+- `((*prefix, "ops", changeid, alive), index)` ...: two nstores per change, the tuples it adds
+  (`alive=True`) and removes (`alive=False`);
+- `((*prefix, "read"), changeid, pattern)`: what a pending change has read, with the last
+  applied change's versionstamp at the time of the read (for conflict detection);
+- `((*prefix, "log"), versionstamp)` -> changeid: applied changes in commit order;
+- `((*prefix, "history", index), *items, added, removed)`: one row per interval of life of a
+  tuple, in every index order; `removed` is None while the tuple is alive.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional
+
+import found
+from found.ext import nstore
+
+#: `tr.vars` key of the change that `add` and `remove` write to (the 0.13 name).
+ACTIVE = "vnstore_changeid"
+
+
+class VNStoreException(found.BaseFoundException):
+    """A misuse of a vnstore, or a change that cannot be applied."""
+
+
+class ChangeNotFound(VNStoreException):
+    """No change has this id in this store."""
+
+
+class ChangeApplied(VNStoreException):
+    """The change is already applied, so it cannot be modified any more."""
+
+
+class NoActiveChange(VNStoreException):
+    """`add` or `remove` without `change_create` or `change_continue` in this transaction."""
+
+
+class ChangeConflict(VNStoreException):
+    """A change applied after this change read something changed what it read.
+
+    `other` is the id of that change, `items` the tuple it added or removed.
+    """
+
+    def __init__(self, changeid: uuid.UUID, other: uuid.UUID, items: tuple[Any, ...]) -> None:
+        self.changeid = changeid
+        self.other = other
+        self.items = items
+        super().__init__(
+            f"change {changeid} conflicts with change {other}, applied since it read {items!r}"
+        )
+
+
+class VNStore:
+    """Handle over one versioned n-tuple store."""
+
+    def __init__(self, name: str, prefix: tuple[Any, ...], items: list[str]) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.items = items
+        self.n = len(items)
+        self.head = nstore.make(f"{name}-head", (*prefix, "head"), self.n)
+        self.indices = self.head.indices
+        # key prefixes: every key of that part starts with these bytes
+        self.changes = found.pack(((*prefix, "change"),))
+        self.log = found.pack(((*prefix, "log"),))
+        self.reads = found.pack(((*prefix, "read"),))
+        self.history = [found.pack(((*prefix, "history", i),)) for i in range(len(self.indices))]
+
+    def __repr__(self) -> str:
+        return f"<VNStore {self.name!r} prefix={self.prefix!r} items={self.items!r}>"
+
+    def ops(self, changeid: uuid.UUID, alive: bool) -> nstore.NStore:
+        """The nstore of the tuples `changeid` adds (`alive`) or removes."""
+        return nstore.make(f"{self.name}-ops", (*self.prefix, "ops", changeid, alive), self.n)
+
+    def change_key(self, changeid: uuid.UUID, field: str) -> bytes:
+        return found.pack(((*self.prefix, "change"), changeid, field))
+
+    def read_key(self, changeid: uuid.UUID, pattern: tuple[Any, ...]) -> bytes:
+        return found.pack(((*self.prefix, "read"), changeid, pattern))
+
+    def check(self, items: Sequence[Any]) -> None:
+        """Raise unless `items` (a pattern) has one entry per column."""
+        if len(items) != self.n:
+            raise VNStoreException(f"{self.name}: expected {self.n} items, got {len(items)}")
+
+    def check_values(self, items: Sequence[Any]) -> None:
+        """Raise unless `items` is a full tuple of values (no variables)."""
+        self.check(items)
+        for item in items:
+            if isinstance(item, nstore.Variable):
+                raise VNStoreException(f"{self.name}: variable {item!r} where a value is needed")
+
+
+def make(name: str, prefix: Sequence[Any], items: Sequence[str]) -> VNStore:
+    """Create a handle over the vnstore `name` under `prefix`, with columns named `items`.
+
+    `prefix` is a tuple (a list is accepted: 0.13 failed on tuples); keep the handle.
+    """
+    if not isinstance(prefix, (tuple, list)):
+        raise VNStoreException(f"prefix must be a tuple, not {type(prefix).__name__}")
+    if not isinstance(items, (tuple, list)) or not items:
+        raise VNStoreException("items must be a non-empty list of column names")
+    prefix = tuple(prefix)
+    found.pack(prefix)
+    return VNStore(name, prefix, list(items))
+
+
+def stamp_order(stamp: Optional[Any]) -> bytes:
+    """Bytes that sort like versionstamps; None (no change applied yet) sorts first."""
+    return b"" if stamp is None else found.pack((stamp,))
+
+
+def same(a: Any, b: Any) -> bool:
+    """Tuple-layer equality: `1`, `1.0` and `True` are different values."""
+    return found.pack((a,)) == found.pack((b,))
+
+
+def substitute(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -> tuple[Any, ...]:
+    """`pattern` with the variables that `bindings` knows replaced by their values."""
+    if not bindings:
+        return tuple(pattern)
+    return tuple(
+        bindings[x.name] if isinstance(x, nstore.Variable) and x.name in bindings else x
+        for x in pattern
+    )
