@@ -102,7 +102,6 @@ async def test_database_option_errors(db):
         "priority_batch",
         "priority_system_immediate",
         "lock_aware",
-        "read_lock_aware",
         "durability_risky",
         "report_conflicting_keys",
         "read_priority_high",
@@ -124,3 +123,14 @@ async def test_used_during_commit_protection_disable(db):
     assert await _code(found.get(tx, b"k")) == 2017
     assert await _code(found.get(tx, b"k")) == 2017
     assert await found.read_version(tx) > 0  # not poisoned: only the offending ops fail
+
+
+async def test_read_lock_aware_transactions_are_read_only(db):
+    tx = found.make_transaction(db)
+    found.set_option(tx, "read_lock_aware")
+    assert await found.get(tx, b"k") is None
+    await found.commit(tx)  # reading is fine
+    tx = found.make_transaction(db)
+    found.set_option(tx, "read_lock_aware")
+    found.set(tx, b"k", b"v")
+    assert await _code(found.commit(tx)) == 2023

@@ -279,6 +279,8 @@ class EmbeddedTransaction(Attempt):
             self._finish_read_only()
             return
         try:
+            if self._options.read_lock_aware:
+                raise error(2023)
             reads, writes = self._conflict_sets()
             size = self._mutation_bytes + sum(len(b) + len(e) for b, e in reads + writes)
             if size > self._options.size_limit:

@@ -39,6 +39,7 @@ SNAPSHOT_RYW_ENABLE = 600
 SNAPSHOT_RYW_DISABLE = 601
 USED_DURING_COMMIT_PROTECTION_DISABLE = 701
 SPAN_PARENT = 900
+READ_LOCK_AWARE = 702
 BYPASS_UNREADABLE = 1100
 
 #: Options that persist across `on_error` (semantics reference §3.3).
@@ -72,7 +73,6 @@ NO_OP_OPTIONS = frozenset(
         510,
         511,
         700,
-        702,
         710,
         711,
         712,
@@ -158,6 +158,7 @@ class TxOptions:
         "next_write_no_conflict",
         "persistent",
         "raw_access",
+        "read_lock_aware",
         "read_system",
         "retry_limit",
         "ryw_disabled",
@@ -181,6 +182,7 @@ class TxOptions:
         self.next_write_no_conflict = False
         self.bypass_unreadable = False
         self.udc_protection_disabled = False
+        self.read_lock_aware = False
         self.debug_identifier: Optional[str] = None
         #: persistent options set on the transaction itself, re-applied after on_error
         self.persistent: dict[int, Optional[bytes]] = {}
@@ -214,6 +216,8 @@ class TxOptions:
             self.bypass_unreadable = True
         elif code == USED_DURING_COMMIT_PROTECTION_DISABLE:
             self.udc_protection_disabled = True
+        elif code == READ_LOCK_AWARE:
+            self.read_lock_aware = True
         else:
             self._apply_checked_no_op(code, param)
         if code in PERSISTENT:
