@@ -18,9 +18,7 @@ from ._layout import (
     change,
     document_key,
     documents_key,
-    frequency_key,
     length_key,
-    posting_prefix,
     terms_prefix,
 )
 from ._tokenize import tokenize
@@ -75,20 +73,23 @@ async def index(tx: Any, store: PStore, docuid: Any, counter: Any) -> None:
     else:
         old_length, old_terms = current
     await change(tx, length_key(store), length - old_length)
-    prefix = terms_prefix(store, docuid)
+    forward = store.terms + packed_docuid
     for term in old_terms.keys() - terms.keys():
-        await found.clear(tx, posting_prefix(store, term) + packed_docuid)
-        await found.clear(tx, prefix + found.pack((term,)))
-        await change(tx, frequency_key(store, term), -1)
+        packed_term = found.pack((term,))
+        await found.clear(tx, store.postings + packed_term + packed_docuid)
+        await found.clear(tx, forward + packed_term)
+        await change(tx, store.frequencies + packed_term, -1)
     for term, count in terms.items():
         old = old_terms.get(term)
+        if old == count and old_length == length:
+            continue
+        packed_term = found.pack((term,))
         if old is None:
-            await change(tx, frequency_key(store, term), 1)
+            await change(tx, store.frequencies + packed_term, 1)
         if old != count:
-            await found.set(tx, prefix + found.pack((term,)), found.pack((count,)))
-        if old != count or old_length != length:
-            posting = found.pack((count, length))
-            await found.set(tx, posting_prefix(store, term) + packed_docuid, posting)
+            await found.set(tx, forward + packed_term, found.pack((count,)))
+        posting = found.pack((count, length))
+        await found.set(tx, store.postings + packed_term + packed_docuid, posting)
     await found.set(tx, document_key(store, docuid), found.pack((length,)))
 
 
@@ -100,8 +101,9 @@ async def delete(tx: Any, store: PStore, docuid: Any) -> bool:
     length, terms = current
     packed_docuid = found.pack((docuid,))
     for term in terms:
-        await found.clear(tx, posting_prefix(store, term) + packed_docuid)
-        await change(tx, frequency_key(store, term), -1)
+        packed_term = found.pack((term,))
+        await found.clear(tx, store.postings + packed_term + packed_docuid)
+        await change(tx, store.frequencies + packed_term, -1)
     begin = terms_prefix(store, docuid)
     await found.clear(tx, begin, found.next_prefix(begin))
     await found.clear(tx, document_key(store, docuid))

@@ -36,10 +36,19 @@ class PStoreException(found.BaseFoundException):
 
 
 class PStore(NamedTuple):
-    """Handle over one inverted index; build it with `make`."""
+    """Handle over one inverted index; build it with `make`.
+
+    Besides `name` and `prefix` it keeps each key family's packed prefix: the tuple encoding
+    of ``(*a, *b)`` is ``pack(a) + pack(b)``, so keys are built by concatenation, packing each
+    term once instead of once per key.
+    """
 
     name: str
     prefix: tuple
+    postings: bytes
+    documents: bytes
+    terms: bytes
+    frequencies: bytes
 
 
 def make(name: str, prefix: Any) -> PStore:
@@ -53,7 +62,14 @@ def make(name: str, prefix: Any) -> PStore:
         raise TypeError("pstore prefix must be a tuple (or list) of tuple-packable items")
     prefix = tuple(prefix)
     found.pack(prefix)  # reject an unpackable prefix now rather than at the first write
-    return PStore(name, prefix)
+    return PStore(
+        name,
+        prefix,
+        found.pack((*prefix, POSTING)),
+        found.pack((*prefix, DOCUMENT)),
+        found.pack((*prefix, TERMS)),
+        found.pack((*prefix, FREQUENCY)),
+    )
 
 
 def documents_key(store: PStore) -> bytes:
@@ -66,19 +82,19 @@ def length_key(store: PStore) -> bytes:
 
 def posting_prefix(store: PStore, term: str) -> bytes:
     """Prefix of `term`'s postings: a posting key is this plus ``pack((docuid,))``."""
-    return found.pack((*store.prefix, POSTING, term))
+    return store.postings + found.pack((term,))
 
 
 def document_key(store: PStore, docuid: Any) -> bytes:
-    return found.pack((*store.prefix, DOCUMENT, docuid))
+    return store.documents + found.pack((docuid,))
 
 
 def terms_prefix(store: PStore, docuid: Any) -> bytes:
-    return found.pack((*store.prefix, TERMS, docuid))
+    return store.terms + found.pack((docuid,))
 
 
 def frequency_key(store: PStore, term: str) -> bytes:
-    return found.pack((*store.prefix, FREQUENCY, term))
+    return store.frequencies + found.pack((term,))
 
 
 def encode_count(number: int) -> bytes:
