@@ -107,6 +107,7 @@ class Watches:
         for fut in entries:
             if not fut.done():
                 fut.set_exception(_copy(exc))
+                fut.exception()  # nobody may await an abandoned watch: do not log it
 
     # -- polling for other processes' commits ------------------------------------------------
 

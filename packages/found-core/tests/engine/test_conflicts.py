@@ -1,0 +1,124 @@
+"""Optimistic conflict detection: 1020 exactly when a read range meets a later write range."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from found._embedded.conflicts import ReadSet, RecentWrites, coalesce, decode, encode
+from found._embedded.engine import Engine, Mutation
+from found._errors import FoundException
+
+SET = 0
+
+
+def point(key: bytes) -> tuple[bytes, bytes]:
+    return (key, key + b"\x00")
+
+
+async def attempt(engine, read_version, reads, writes):
+    """Commit sets of `writes` keys, reading `reads` ranges; the error code or 0."""
+    mutations = [Mutation(SET, k, b"v") for k in writes]
+    try:
+        await engine.commit(read_version, mutations, reads, [point(k) for k in writes])
+    except FoundException as exc:
+        return exc.code
+    return 0
+
+
+@pytest.mark.parametrize(
+    ("reads", "written", "code"),
+    [
+        ([point(b"b")], b"b", 1020),  # read the key that was written
+        ([point(b"a")], b"b", 0),  # disjoint
+        ([(b"a", b"b")], b"b", 0),  # half-open: the end key itself is not read
+        ([(b"b", b"c")], b"b", 1020),  # the begin key is read
+        ([(b"a", b"b\x00")], b"b", 1020),
+        ([(b"b\x00", b"z")], b"b", 0),
+        ([(b"a", b"a")], b"a", 0),  # empty ranges read nothing
+        ([point(b"x"), (b"a", b"c")], b"b", 1020),  # any of several
+        ([], b"b", 0),  # write-only transactions never conflict
+    ],
+)
+async def test_read_write_overlap(engine, put, reads, written, code):
+    read_version = engine.latest_version()
+    await put(engine, {written: b"new"})
+    assert await attempt(engine, read_version, reads, [b"out"]) == code
+
+
+async def test_only_commits_after_the_read_version_conflict(engine, put):
+    committed = await put(engine, {b"k": b"1"})
+    assert await attempt(engine, committed, [point(b"k")], [b"k"]) == 0
+    stale = committed
+    await put(engine, {b"k": b"2"})
+    assert await attempt(engine, stale, [point(b"k")], [b"k"]) == 1020
+    # a failed transaction wrote nothing
+    assert engine.get(b"k", engine.latest_version()) == b"2"
+
+
+async def test_conflicts_inside_one_batch(engine):
+    read_version = engine.latest_version()
+    blocker = asyncio.ensure_future(attempt(engine, read_version, [], [b"first"]))
+    await asyncio.sleep(0)  # the blocker's batch is now being written
+    writer = engine.commit(read_version, [Mutation(SET, b"x", b"1")], [], [point(b"x")])
+    reader = engine.commit(read_version, [Mutation(SET, b"y", b"1")], [point(b"x")], [point(b"y")])
+    other = engine.commit(read_version, [Mutation(SET, b"z", b"1")], [point(b"z")], [point(b"z")])
+    results = await asyncio.gather(writer, reader, other, return_exceptions=True)
+    assert await blocker == 0
+    (v_writer, s_writer), failure, (v_other, s_other) = results
+    assert isinstance(failure, FoundException) and failure.code == 1020
+    # writer and other shared one batch: consecutive orders in their versionstamps
+    assert s_writer[8:] == b"\x00\x00" and s_other[8:] == b"\x00\x02"
+    assert v_writer < v_other
+    latest = engine.latest_version()
+    assert engine.get(b"y", latest) is None and engine.get(b"z", latest) == b"1"
+
+
+async def test_conflicts_across_engines_on_one_directory(engine, directory, clock, put):
+    other = Engine.open(directory, clock=clock)
+    try:
+        read_version = engine.latest_version()
+        await put(other, {b"k": b"theirs"})
+        assert await attempt(engine, read_version, [point(b"k")], [b"k"]) == 1020
+        read_version = other.latest_version()
+        await put(engine, {b"j": b"mine"})
+        assert await attempt(other, read_version, [(b"a", b"z")], [b"q"]) == 1020
+        assert await attempt(other, other.latest_version(), [(b"a", b"z")], [b"q"]) == 0
+    finally:
+        other.close()
+
+
+keys = st.binary(max_size=3)
+ranges = st.lists(st.tuples(keys, keys), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ranges)
+def test_coalesce_and_encoding(raw):
+    merged = coalesce(raw)
+    assert decode(encode(merged)) == merged
+    for (_, end), (begin, _) in zip(merged, merged[1:]):
+        assert end < begin  # disjoint and not adjacent
+    probes = {k for r in raw for k in r} | {k + b"\x00" for r in raw for k in r}
+    for key in probes:
+        inside_raw = any(b <= key < e for b, e in raw)
+        assert inside_raw == any(b <= key < e for b, e in merged)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ranges, min_size=1, max_size=5), ranges, st.integers(0, 5))
+def test_recent_writes_match_brute_force(commits, reads, read_version):
+    recent = RecentWrites()
+    for version, written in enumerate(commits, start=1):
+        recent.add(version, coalesce(written))
+    expected = any(
+        rb < we and wb < re and rb < re and wb < we
+        for version, written in enumerate(commits, start=1)
+        if version > read_version
+        for wb, we in written
+        for rb, re in reads
+    )
+    assert recent.conflicts(read_version, ReadSet(reads)) == expected
