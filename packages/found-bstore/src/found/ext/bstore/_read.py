@@ -59,13 +59,18 @@ def _index(store: BStore, key: bytes) -> int:
 
 
 async def _chunks(
-    tx: Any, store: BStore, sid: bytes, start: int, stop: int
+    tx: Any, store: BStore, sid: bytes, start: int, stop: int, whole: bool = False
 ) -> AsyncIterator[bytes]:
-    """Decoded chunks `start` .. `stop - 1` of storage id `sid`, checked to be contiguous."""
+    """Decoded chunks `start` .. `stop - 1` of storage id `sid`, checked to be contiguous.
+
+    `whole` asks for every chunk in as few pages as possible (the caller keeps them all
+    anyway); otherwise pages start small and grow, so an early stop reads little.
+    """
     begin = chunk_key(store, sid, start)
     _, end = chunk_range(store, sid)
     expected = start
-    async for key, value in found.query(tx, begin, end, limit=stop - start):
+    mode = found.STREAMING_MODE_WANT_ALL if whole else found.STREAMING_MODE_ITERATOR
+    async for key, value in found.query(tx, begin, end, limit=stop - start, mode=mode):
         if _index(store, key) != expected:
             raise BStoreException(f"damaged blob in {store.name!r}: chunk {expected} missing")
         yield _codec.decode(value)
@@ -85,8 +90,11 @@ async def read(tx: Any, store: BStore, uid: bytes) -> AsyncIterator[bytes]:
 
 async def get(tx: Any, store: BStore, uid: bytes) -> bytes:
     """Return the whole content of `uid` (BStoreException if it is not stored)."""
-    parts = [chunk async for chunk in read(tx, store, uid)]
-    return b"".join(parts)
+    uid = check_uid(uid)
+    _, count, sid = await _meta(tx, store, uid)
+    if not count:
+        return b""
+    return b"".join([chunk async for chunk in _chunks(tx, store, sid, 0, count, whole=True)])
 
 
 async def verify(tx: Any, store: BStore, uid: bytes) -> bool:
@@ -119,7 +127,7 @@ async def _download_step(
     value = await found.get(tx, meta_key(store, uid))
     if value is None or decode_meta(value)[2] != sid:
         raise BStoreException(f"blob {uid.hex()} was deleted during the download")
-    return [chunk async for chunk in _chunks(tx, store, sid, start, stop)]
+    return [chunk async for chunk in _chunks(tx, store, sid, start, stop, whole=True)]
 
 
 async def download(
