@@ -45,7 +45,7 @@ Progress = Callable[[LoadProgress], Any]
 
 
 def _writes(store: NStore, items: tuple[Any, ...]) -> Writes:
-    return [(store.key(i, items), b"") for i in range(len(store.indices))]
+    return [(key, b"") for key in store.keys(items)]
 
 
 def _cost(writes: Writes) -> int:
@@ -55,7 +55,7 @@ def _cost(writes: Writes) -> int:
 
 async def _apply(tx: Any, writes: Writes) -> None:
     for key, value in writes:
-        await found.set(tx, key, value)
+        found.set(tx, key, value)  # synchronous: errors surface at the commit
 
 
 async def _commit(db: Any, batch: list[Writes]) -> int:

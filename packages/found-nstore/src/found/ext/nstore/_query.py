@@ -4,16 +4,19 @@ Unless the caller passes `ordered=True`, `query` picks the order of the patterns
 before reading any result:
 
 1. each pattern's cardinality is estimated from the values it holds (its variables unbound):
-   `found.estimated_size_bytes` of its range when that range is large enough for the estimate
-   to mean something (3 MB and up), otherwise an exact count stopped at `PLAN_LIMIT` rows;
+   its matching keys are counted, stopping at `PLAN_LIMIT` (so every broad pattern ties at
+   `PLAN_LIMIT`). `found.estimated_size_bytes` is not used: on the embedded engine it is
+   exact and costs a scan of the whole range, and below a few megabytes a cluster's sampled
+   estimate says nothing;
 2. the first pattern is the one with the smallest estimate;
 3. each next pattern is, among those sharing a variable with the patterns already placed (all
    of them when none does), the one with the most positions bound by values or by variables
    already placed, ties broken by the smaller estimate, then by the caller's order.
 
-Planning reads at most `PLAN_LIMIT` keys per pattern and adds those reads to the transaction's
-read conflicts. With a single pattern, or with `ordered=True`, nothing is estimated and the
-patterns run in the caller's order: the first one is scanned, every other one joins.
+Planning reads at most `PLAN_LIMIT` keys per pattern, in the caller's transaction, so those
+reads are read conflicts too. With a single pattern, or with `ordered=True`, nothing is
+estimated and the patterns run in the caller's order: the first one is scanned, every other
+one joins (a nested loop: one range scan per binding).
 """
 
 from __future__ import annotations
@@ -26,21 +29,16 @@ import found
 from ._select import Bindings, Scan, select, where
 from ._store import NStore, Variable
 
-#: Range size in bytes from which `estimated_size_bytes` is trusted (FoundationDB samples).
-TRUST_ESTIMATE_BYTES = 3_000_000
 #: Most keys read to count one pattern's matches while planning.
-PLAN_LIMIT = 1_000
+PLAN_LIMIT = 256
 
 
 async def estimate(tx: Any, store: NStore, pattern: Sequence[Any]) -> int:
-    """Approximate number of tuples matching the values of `pattern` (variables free)."""
+    """Number of tuples matching the values of `pattern` (variables free), up to PLAN_LIMIT."""
     plan = Scan(store, pattern)
-    size = await found.estimated_size_bytes(tx, plan.begin, plan.end)
-    if size >= TRUST_ESTIMATE_BYTES:
-        # a key is the subspace plus the packed items: take twice the range prefix as a guess
-        return max(PLAN_LIMIT, size // (2 * len(plan.begin) + 8))
     total = 0
-    async for _ in found.query(tx, plan.begin, plan.end, limit=PLAN_LIMIT):
+    mode = found.STREAMING_MODE_WANT_ALL  # one round trip: the limit bounds the page
+    async for _ in found.query(tx, plan.begin, plan.end, limit=PLAN_LIMIT, mode=mode):
         total += 1
     return total
 

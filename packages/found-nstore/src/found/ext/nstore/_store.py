@@ -63,6 +63,18 @@ class NStore:
         order = self.indices[number]
         return self._subspaces[number] + found.pack(tuple(items[i] for i in order))
 
+    def keys(self, items: Sequence[Any]) -> list[bytes]:
+        """The keys of `items` in every index, identity first.
+
+        A packed tuple is the concatenation of its packed elements, so each item is packed
+        once and the permutations only reorder bytes.
+        """
+        parts = [found.pack((x,)) for x in items]
+        return [
+            subspace + b"".join([parts[i] for i in order])
+            for subspace, order in zip(self._subspaces, self.indices)
+        ]
+
 
 def make(name: str, prefix: Sequence[Any], n: int) -> NStore:
     """Create a handle over the nstore called `name`, stored under `prefix`, with `n` columns.
@@ -93,16 +105,17 @@ async def add(tx: Any, store: NStore, *items: Any, value: bytes = b"") -> None:
     check_items(store, items)
     if not isinstance(value, bytes):
         raise TypeError(f"value must be bytes, not {type(value).__name__}")
-    await found.set(tx, store.key(0, items), value)
-    for number in range(1, len(store.indices)):
-        await found.set(tx, store.key(number, items), b"")
+    keys = store.keys(items)
+    found.set(tx, keys[0], value)
+    for key in keys[1:]:
+        found.set(tx, key, b"")
 
 
 async def remove(tx: Any, store: NStore, *items: Any) -> None:
     """Remove `items` and its value from `store` (nothing happens if it is absent)."""
     check_items(store, items)
-    for number in range(len(store.indices)):
-        await found.clear(tx, store.key(number, items))
+    for key in store.keys(items):
+        found.clear(tx, key)
 
 
 async def get(tx: Any, store: NStore, *items: Any) -> Any:

@@ -1,0 +1,224 @@
+"""nstore (embedded engine, durable) vs rdflib's in-memory graph and pyoxigraph, same run.
+
+Run: ``python bench/bench_nstore.py [--n TRIPLES] [--repeat R]`` (default 1,000,000 triples).
+
+The data set is synthetic and fixed by a seed: `n / 5` people, each with a type (one of ten
+classes), a name, an age (0-99), one `knows` and one `likes` link to random people. Every
+engine loads the same triples, then answers the same fixed patterns and joins; each query runs
+`--repeat` times and its median is kept. The result counts are checked equal across engines.
+
+- nstore: `nstore.load` into the embedded engine on disk (every commit durable), queries with
+  `nstore.query` (planned join order), each repetition in one read transaction;
+- rdflib: `Graph()` (memory store), `graph.add` per triple; patterns with `graph.triples`, and
+  joins as nested loops written in the selective order (its best case);
+- pyoxigraph (when installed): in-memory `Store`, `bulk_extend`; patterns with
+  `quads_for_pattern`, joins in SPARQL.
+
+The two references keep everything in RAM and write nothing to disk; nstore pays for
+durability and for going through FoundationDB's transaction semantics. Ratios > 1 mean nstore
+is faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from typing import Any, Callable, Optional
+
+import found
+from found.ext import nstore
+from found.ext.nstore import var
+
+NS = "http://example.org/"
+
+
+def triples(n: int, seed: int = 42) -> list[tuple[str, str, Any]]:
+    rng = random.Random(seed)
+    people = max(n // 5, 1)
+    out = []
+    for i in range(people):
+        s = f"p{i}"
+        out.append((s, "type", f"C{i % 10}"))
+        out.append((s, "name", f"name {i}"))
+        out.append((s, "age", rng.randrange(100)))
+        out.append((s, "knows", f"p{rng.randrange(people)}"))
+        out.append((s, "likes", f"p{rng.randrange(people)}"))
+    return out
+
+
+# name -> list of patterns (None = variable position, named by ?x in the SPARQL text)
+QUERIES: list[tuple[str, list[tuple[Any, Any, Any]], str]] = [
+    ("p7 ?p ?o", [("p7", "?p", "?o")], "SELECT * WHERE { ex:p7 ?p ?o }"),
+    ("?s age 42", [("?s", "age", 42)], "SELECT * WHERE { ?s ex:age 42 }"),
+    ("?s type C3", [("?s", "type", "C3")], "SELECT * WHERE { ?s ex:type ex:C3 }"),
+    (
+        "?a knows ?b . ?b age 42",
+        [("?a", "knows", "?b"), ("?b", "age", 42)],
+        "SELECT * WHERE { ?a ex:knows ?b . ?b ex:age 42 }",
+    ),
+    (
+        "?s type C1 . ?s age 30 . ?s likes ?f",
+        [("?s", "type", "C1"), ("?s", "age", 30), ("?s", "likes", "?f")],
+        "SELECT * WHERE { ?s ex:type ex:C1 . ?s ex:age 30 . ?s ex:likes ?f }",
+    ),
+    (
+        "p1 knows ?b . ?b knows ?c . ?c name ?n",
+        [("p1", "knows", "?b"), ("?b", "knows", "?c"), ("?c", "name", "?n")],
+        "SELECT * WHERE { ex:p1 ex:knows ?b . ?b ex:knows ?c . ?c ex:name ?n }",
+    ),
+]
+
+
+def median_ms(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, out
+
+
+async def amedian_ms(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = await func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, out
+
+
+# -- nstore ----------------------------------------------------------------------------------
+
+
+async def run_nstore(data: list, repeat: int, directory: str) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    db = await found.open(directory=directory)
+    try:
+        store = nstore.make("bench", ("bench",), 3)
+        start = time.perf_counter()
+        done = await nstore.load(db, store, data)
+        results["load"] = (time.perf_counter() - start) * 1000
+        results["transactions"] = done.transactions
+        for name, patterns, _ in QUERIES:
+            real = [tuple(var(x[1:]) if str(x).startswith("?") else x for x in p) for p in patterns]
+
+            async def count(tx: Any, real: list = real) -> int:
+                return sum([1 async for _ in nstore.query(tx, store, *real)])
+
+            results[name] = await amedian_ms(lambda: found.transactional(db, count), repeat)
+    finally:
+        await db.close()
+    return results
+
+
+# -- rdflib ------------------------------------------------------------------------------------
+
+
+def run_rdflib(data: list, repeat: int) -> dict[str, Any]:
+    from rdflib import Graph, Literal, URIRef
+
+    def term(x: Any, predicate: bool = False) -> Any:
+        if isinstance(x, int) or (isinstance(x, str) and x.startswith("name ")):
+            return Literal(x)
+        return URIRef(NS + x)
+
+    results: dict[str, Any] = {}
+    graph = Graph()
+    start = time.perf_counter()
+    for s, p, o in data:
+        graph.add((term(s), term(p), term(o)))
+    results["load"] = (time.perf_counter() - start) * 1000
+
+    def solve(patterns: list, bindings: dict) -> Any:
+        if not patterns:
+            yield bindings
+            return
+        first, rest = patterns[0], patterns[1:]
+        concrete = [bindings.get(x) if str(x).startswith("?") else term(x) for x in first]
+        for triple in graph.triples(tuple(concrete)):
+            extended = dict(bindings)
+            for slot, value in zip(first, triple):
+                if str(slot).startswith("?"):
+                    extended[slot] = value
+            yield from solve(rest, extended)
+
+    for name, patterns, _ in QUERIES:
+        results[name] = median_ms(lambda p=patterns: sum(1 for _ in solve(p, {})), repeat)
+    return results
+
+
+# -- pyoxigraph --------------------------------------------------------------------------------
+
+
+def run_oxigraph(data: list, repeat: int) -> Optional[dict[str, Any]]:
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        return None
+
+    def term(x: Any) -> Any:
+        if isinstance(x, int) or (isinstance(x, str) and x.startswith("name ")):
+            return (
+                ox.Literal(
+                    str(x), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+                )
+                if isinstance(x, int)
+                else ox.Literal(x)
+            )
+        return ox.NamedNode(NS + x)
+
+    results: dict[str, Any] = {}
+    store = ox.Store()
+    quads = [ox.Quad(term(s), term(p), term(o), ox.DefaultGraph()) for s, p, o in data]
+    start = time.perf_counter()
+    store.bulk_extend(quads)
+    results["load"] = (time.perf_counter() - start) * 1000
+    for name, patterns, sparql in QUERIES:
+        if len(patterns) == 1:
+            concrete = [None if str(x).startswith("?") else term(x) for x in patterns[0]]
+
+            def run(c: list = concrete) -> int:
+                return sum(1 for _ in store.quads_for_pattern(c[0], c[1], c[2], None))
+
+        else:
+
+            def run(q: str = f"PREFIX ex: <{NS}> {sparql}") -> int:
+                return sum(1 for _ in store.query(q))
+
+        results[name] = median_ms(run, repeat)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="number of triples")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    data = triples(args.n)
+    print(f"triples: {len(data):,}  repeat: {args.repeat}")
+    with tempfile.TemporaryDirectory(prefix="bench-nstore-") as directory:
+        ns = asyncio.run(run_nstore(data, args.repeat, directory))
+    rd = run_rdflib(data, args.repeat)
+    ox = run_oxigraph(data, args.repeat)
+    print(f"nstore load in {ns['transactions']} transactions")
+    header = f"{'':40} {'nstore ms':>10} {'rdflib ms':>10} {'oxigraph ms':>12}"
+    print(header + f" {'rdflib/nstore':>14} {'oxi/nstore':>11}")
+    loads = (ns["load"], rd["load"], ox["load"] if ox else float("nan"))
+    print(
+        f"{'load':40} {loads[0]:10.0f} {loads[1]:10.0f} {loads[2]:12.0f}"
+        f" {loads[1] / loads[0]:14.2f} {loads[2] / loads[0]:11.2f}"
+    )
+    for name, _, _ in QUERIES:
+        (a, ca), (b, cb) = ns[name], rd[name]
+        c, cc = ox[name] if ox else (float("nan"), ca)
+        if not ca == cb == cc:
+            raise SystemExit(f"{name}: result counts differ: {ca} {cb} {cc}")
+        print(f"{name + f' ({ca})':40} {a:10.2f} {b:10.2f} {c:12.2f} {b / a:14.2f} {c / a:11.2f}")
+
+
+if __name__ == "__main__":
+    main()
