@@ -77,10 +77,10 @@ async def _commit(db: Any, batch: list[Writes]) -> int:
 
 async def _iterate(tuples: Union[Iterable[Any], AsyncIterable[Any]]) -> AsyncIterator[Any]:
     if hasattr(tuples, "__aiter__"):
-        async for items in tuples:  # type: ignore[union-attr]
+        async for items in tuples:
             yield items
     else:
-        for items in tuples:  # type: ignore[union-attr]
+        for items in tuples:
             yield items
 
 
