@@ -87,6 +87,8 @@ class SharedDatabase:
     async def _close(self) -> None:
         try:
             await self.edb.close()
+        except RuntimeError as exc:  # at interpreter exit the engine's executor is gone
+            log.debug("embedded database %s left to the OS at exit: %s", self.directory, exc)
         except Exception:
             log.exception("closing the embedded database %s failed", self.directory)
 
@@ -168,16 +170,11 @@ class ShimTransaction:
         if self.tr is None:  # destroyed: pending and later reads fail as in libfdb_c
             fut.complete(1025)
             return
-        try:
-            awaitable = getattr(self.tr, method)(*args)
-        except FoundException as exc:
-            fut.complete(exc.code)
-            return
-        except Exception:
-            log.exception("transaction.%s failed", method)
-            fut.complete(4100)
-            return
-        fut.task = rt.spawn(rt.NETWORK.loop, finish(fut, awaitable, convert))
+        call = getattr(self.tr, method)
+        # The engine call is made inside the task (its first step runs at once on 3.12+,
+        # otherwise before anything posted later), so a task cancelled before it starts
+        # leaves no coroutine un-awaited.
+        fut.task = rt.spawn(rt.NETWORK.loop, finish(fut, call, args, convert))
 
     def destroy(self) -> None:
         rt.NETWORK.post(self._destroy)
@@ -193,10 +190,10 @@ class ShimTransaction:
             self.shared.release()
 
 
-async def finish(fut: rt.ShimFuture, awaitable: Any, convert: Callable[[Any], Any]) -> None:
-    """Await an engine result and complete `fut` with it (converted) or with its error code."""
+async def finish(fut: rt.ShimFuture, call: Any, args: tuple, convert: Callable[[Any], Any]) -> None:
+    """Run an engine call and complete `fut` with its result (converted) or its error code."""
     try:
-        result = await awaitable
+        result = await call(*args)
     except FoundException as exc:
         fut.complete(exc.code)
     except asyncio.CancelledError:
