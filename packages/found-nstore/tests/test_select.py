@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 import found
 from found.ext import nstore
 from found.ext.nstore import var
@@ -175,3 +177,40 @@ async def test_count(db) -> None:
         assert await nstore.count(tx, store, "nobody", var("p"), var("o")) == 0
 
     await run(db, scenario)
+
+
+async def test_pagination(db) -> None:
+    """0.13 had no cursor: `limit` and `after=` the last bindings read a pattern in pages."""
+    store = nstore.make("pages", ("test-pages", uuid.uuid4()), 3)
+
+    async def fill(tx):
+        for i in range(7):
+            await nstore.add(tx, store, "x", "p", i)
+            await nstore.add(tx, store, "y", i, i)
+
+    await found.transactional(db, fill)
+
+    async def pages(tx, *pattern):
+        out, last = [], None
+        while True:
+            page = [b async for b in nstore.select(tx, store, *pattern, after=last, limit=3)]
+            if not page:
+                return out
+            assert len(page) <= 3
+            out.append(page)
+            last = page[-1]
+
+    async def scenario(tx):
+        got = await pages(tx, "x", "p", var("v"))
+        assert [[b["v"] for b in page] for page in got] == [[0, 1, 2], [3, 4, 5], [6]]
+        everything = [b async for b in nstore.select(tx, store, var("s"), var("p"), var("o"))]
+        paged = await pages(tx, var("s"), var("p"), var("o"))
+        assert [b for page in paged for b in page] == everything
+        repeated = await pages(tx, "y", var("v"), var("v"))
+        assert [b["v"] for page in repeated for b in page] == list(range(7))
+        with pytest.raises(nstore.NStoreException):
+            await found.all(nstore.select(tx, store, "x", var("a"), var("b"), after={"a": "p"}))
+        with pytest.raises(ValueError):
+            await found.all(nstore.select(tx, store, "x", "p", var("v"), limit=-1))
+
+    await found.transactional(db, scenario)

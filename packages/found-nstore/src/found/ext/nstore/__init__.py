@@ -16,7 +16,8 @@ Differences from asyncio-foundationdb 0.13, kept compatible in names and call sh
 - the value of a tuple is stored once (index 0), not in every index;
 - a repeated variable is an equality constraint (0.13 let the last position win);
 - `query` orders its patterns by estimated selectivity unless `ordered=True`;
-- new: `count`, `load` (bulk loading in batches sized to the transaction limits), `scan`.
+- new: `count`, `load` (bulk loading in batches sized to the transaction limits), `scan`,
+  and pages: `select(..., limit=, after=)`.
 """
 
 from __future__ import annotations

@@ -21,13 +21,13 @@ Bindings = dict[str, Any]
 class Scan:
     """The range and decoding recipe that serve one pattern on one store."""
 
-    __slots__ = ("begin", "end", "groups", "inverse", "n", "skip")
+    __slots__ = ("begin", "end", "groups", "index", "inverse", "n", "skip")
 
     def __init__(self, store: NStore, pattern: Sequence[Any]) -> None:
         if len(pattern) != store.n:
             raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
         bound = frozenset(i for i, x in enumerate(pattern) if not isinstance(x, Variable))
-        number = store.index_for(bound)
+        number = self.index = store.index_for(bound)
         order = store.indices[number]
         subspace = store.subspace(number)
         self.begin = subspace + found.pack(tuple(pattern[i] for i in order[: len(bound)]))
@@ -67,34 +67,60 @@ def substitute(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) ->
 
 
 async def scan(
-    tx: Any, store: NStore, *pattern: Any
+    tx: Any, store: NStore, *pattern: Any, after: Optional[bytes] = None
 ) -> AsyncIterator[tuple[bytes, tuple[Any, ...]]]:
     """Yield `(order_key, items)` for every tuple matching `pattern`, in index order.
 
     A lower-level form of `select` for layers that merge several stores scanned in step.
+    With `after` (an order key this scan yielded), resume just after that tuple.
     """
     plan = Scan(store, pattern)
-    async for key, _ in found.query(tx, plan.begin, plan.end):
+    begin = plan.begin
+    if after is not None:
+        begin = max(begin, store.subspace(plan.index) + after + b"\x00")
+    if begin >= plan.end:
+        return
+    async for key, _ in found.query(tx, begin, plan.end):
         order_key, items = plan.decode(key)
         if items is not None:
             yield order_key, items
 
 
 async def select(
-    tx: Any, store: NStore, *pattern: Any, seed: Optional[Mapping[str, Any]] = None
+    tx: Any,
+    store: NStore,
+    *pattern: Any,
+    seed: Optional[Mapping[str, Any]] = None,
+    after: Optional[Mapping[str, Any]] = None,
+    limit: int = 0,
 ) -> AsyncIterator[Bindings]:
     """Yield one dict per tuple matching `pattern`: `seed` plus each variable's value.
 
-    Variables already bound in `seed` act as values.
+    Variables already bound in `seed` act as values. Results come in index order, so they
+    can be read in pages: `limit` stops after that many results (0: no limit), and
+    `after=` the last bindings of the previous page resumes just after it.
     """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"limit must be an int >= 0, not {limit!r}")
     pattern = tuple(substitute(pattern, seed))
     names = [(i, x.name) for i, x in enumerate(pattern) if isinstance(x, Variable)]
     base = dict(seed) if seed else {}
-    async for _, items in scan(tx, store, *pattern):
+    cursor = None
+    if after is not None:
+        last = substitute(pattern, after)
+        if any(isinstance(x, Variable) for x in last):
+            raise NStoreException(f"{store.name}: `after` must bind every variable")
+        plan = Scan(store, pattern)
+        cursor = found.pack(tuple(last[i] for i in store.indices[plan.index]))
+    count = 0
+    async for _, items in scan(tx, store, *pattern, after=cursor):
         bindings = dict(base)
         for i, name in names:
             bindings[name] = items[i]
         yield bindings
+        count += 1
+        if count == limit:
+            return
 
 
 async def where(
