@@ -21,7 +21,7 @@ async def settle(counters, baseline: int) -> int:
 
 
 async def test_callback_at_once_on_the_calling_thread(backend, counters) -> None:
-    ffi, lib = library.load()
+    _, lib = library.load()
     tr = backend.create_transaction()
     fptr = lib.fdb_transaction_get_read_version(tr._tr)
     await asyncio.get_running_loop().run_in_executor(None, lib.fdb_future_block_until_ready, fptr)
@@ -41,15 +41,21 @@ async def test_callback_later_on_the_network_thread(backend) -> None:
 
     def extract(fptr):
         seen.append(threading.get_ident())
-        return futures.extract_int64(fptr)
+        return futures.extract_none(fptr)
 
-    tr = backend.create_transaction()
-    fptr = lib.fdb_transaction_get_read_version(tr._tr)
+    watcher = backend.create_transaction()
+    fptr = lib.fdb_transaction_watch(watcher._tr, b"watched", len(b"watched"))
+    await watcher.commit()
     afut = futures.to_asyncio(fptr, extract)
-    assert not afut.done()  # the test library answers on its network thread, later
-    assert await afut > 0
-    assert seen == [loop_thread]  # results are read on the waiting loop's thread
-    tr.destroy()
+    assert not afut.done()  # nothing changed the key: no result until the commit below
+    writer = backend.create_transaction()
+    writer.set(b"watched", b"new value")
+    await writer.commit()
+    # The watch fires on the library's network thread; the result is read on this loop.
+    assert await afut is None
+    assert seen == [loop_thread]
+    watcher.destroy()
+    writer.destroy()
 
 
 async def test_every_future_is_destroyed_once(backend, counters) -> None:
