@@ -40,6 +40,7 @@ DEFAULT_CLUSTER_FILE = "/etc/foundationdb/fdb.cluster"
 #: Network options recorded while libfdb_c is not in use, as (code, encoded value).
 recorded_network_options: list[tuple[int, Optional[bytes]]] = []
 _completion_hooks: list[Callable[[], object]] = []
+_exit_hook_registered = False
 
 
 def _capi() -> Optional[ModuleType]:
@@ -155,8 +156,10 @@ def add_network_thread_completion_hook(callback: Callable[[], object]) -> None:
     if capi is not None:
         capi.add_network_thread_completion_hook(callback)
         return
-    if not _completion_hooks:
+    global _exit_hook_registered
+    if not _exit_hook_registered:
         atexit.register(_run_completion_hooks)
+        _exit_hook_registered = True
     _completion_hooks.append(callback)
 
 
