@@ -32,7 +32,11 @@ ZERO = bytes(8)
 
 
 class PStoreException(found.BaseFoundException):
-    """A pstore failure that is not a bad argument (those raise TypeError / ValueError)."""
+    """The 0.13 name for pstore errors, kept so that code catching it still runs.
+
+    pstore reports bad arguments with TypeError / ValueError and database failures with
+    `found.FoundException` (for example 2102 for a term too long for a key).
+    """
 
 
 class PStore(NamedTuple):
