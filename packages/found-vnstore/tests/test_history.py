@@ -81,3 +81,26 @@ async def test_diff(db, h) -> None:
     ]
     with pytest.raises(vnstore.VNStoreException):
         await h.run(db, diff, three, one)
+
+
+async def test_revert(db, h) -> None:
+    """0.13 bug 5: there was no way to revert an applied change."""
+    store = h.fresh()
+    one = await h.change(db, store, adds=[("a", "p", 1), ("b", "p", 2)])
+    two = await h.change(db, store, adds=[("c", "p", 3)], removes=[("a", "p", 1)])
+
+    async def revert(tx, changeid):
+        return await vnstore.change_revert(tx, store, changeid)
+
+    undo = await h.run(db, revert, two)
+    assert await h.rows(db, store) == {("b", "p", 2), ("c", "p", 3)}  # pending until applied
+    ops = await h.run(db, vnstore.change_changes, store, undo)
+    assert sorted((row["s"], row["alive?"]) for row in ops) == [("a", True), ("c", False)]
+    await h.run(db, vnstore.change_apply, store, undo)
+    assert await h.rows(db, store) == await h.rows(db, store, as_of=one)
+    change = await h.run(db, vnstore.change_get, store, undo)
+    assert change["message"] == f"revert {two}"
+
+    pending = await h.change(db, store, adds=[("z", "p", 0)], apply=False)
+    with pytest.raises(vnstore.VNStoreException):
+        await h.run(db, revert, pending)

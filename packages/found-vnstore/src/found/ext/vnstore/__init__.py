@@ -40,6 +40,7 @@ from ._changes import (
     change_message,
 )
 from ._history import Delta, diff
+from ._revert import change_revert
 from ._store import (
     ChangeApplied,
     ChangeConflict,
@@ -72,6 +73,7 @@ __all__ = [
     "change_get",
     "change_list",
     "change_message",
+    "change_revert",
     "diff",
     "get",
     "make",
