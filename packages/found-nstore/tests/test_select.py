@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -214,3 +215,33 @@ async def test_pagination(db) -> None:
             await found.all(nstore.select(tx, store, "x", "p", var("v"), limit=-1))
 
     await found.transactional(db, scenario)
+
+
+async def test_select_reads_are_serializable(db) -> None:
+    """Two transactions read a pattern then write into it: the later commit conflicts and its
+    retry sees the first one's tuple (no lost update)."""
+    store = nstore.make("serial", ("test-serial", uuid.uuid4()), 2)
+    first_done = asyncio.Event()
+    attempts = []
+
+    async def claim(tx, who, wait):
+        attempts.append(who)
+        taken = await nstore.count(tx, store, "slot", var("n"))
+        if wait and attempts.count(who) == 1:
+            await first_done.wait()  # let the other transaction commit in between
+        await nstore.add(tx, store, "slot", taken)
+        return taken
+
+    async def fast():
+        out = await found.transactional(db, claim, "fast", False)
+        first_done.set()
+        return out
+
+    slow, quick = await asyncio.gather(found.transactional(db, claim, "slow", True), fast())
+    assert (quick, slow) == (0, 1)
+    assert attempts.count("slow") == 2  # the first attempt was not committed (1020, retried)
+
+    async def everything(tx):
+        return [b["n"] async for b in nstore.select(tx, store, "slot", var("n"))]
+
+    assert await found.transactional(db, everything) == [0, 1]
