@@ -6,15 +6,8 @@ matching enum member, so it compares equal to the raw integer 0.13 code used.
 
 from __future__ import annotations
 
-from ._options import (
-    ConflictRangeType,
-    DatabaseOption,
-    ErrorPredicate,
-    MutationType,
-    NetworkOption,
-    StreamingMode,
-    TransactionOption,
-)
+from ._option_codes import DatabaseOption, NetworkOption, TransactionOption
+from ._options import ConflictRangeType, ErrorPredicate, MutationType, StreamingMode
 
 FDB_NET_OPTION_LOCAL_ADDRESS = NetworkOption.LOCAL_ADDRESS
 FDB_NET_OPTION_CLUSTER_FILE = NetworkOption.CLUSTER_FILE

@@ -22,7 +22,7 @@ class KeySelector(NamedTuple):
     or_equal: bool
     offset: int
 
-    def __add__(self, offset: object) -> KeySelector:  # type: ignore[override]
+    def __add__(self, offset: object) -> KeySelector:
         """`sel + n` moves the selector n keys later, as in the official binding."""
         return KeySelector(self.key, self.or_equal, self.offset + check_int("offset", offset))
 

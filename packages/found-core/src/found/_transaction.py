@@ -94,11 +94,10 @@ async def on_error(tx: Transaction, code: Union[int, BaseException]) -> None:
     """FoundationDB's retry step for error `code` (or a FoundationDB exception): for a
     retryable error, back off and reset `tx` so the caller can run it again; otherwise raise."""
     backend = check_tx(tx)._tx
-    if isinstance(code, BaseException):
-        code = getattr(code, "code", None)
-        if not isinstance(code, int):
-            raise TypeError("on_error takes an error code or a FoundationDB exception")
-    code = check_int("code", code)
+    number = getattr(code, "code", None) if isinstance(code, BaseException) else code
+    if isinstance(code, BaseException) and not isinstance(number, int):
+        raise TypeError("on_error takes an error code or a FoundationDB exception")
+    code = check_int("code", number)
     try:
         await backend.on_error(code)
     except asyncio.CancelledError:

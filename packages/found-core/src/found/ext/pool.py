@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Iterable
 from concurrent.futures import Executor
 from typing import Any, Callable, TypeVar, Union
 
@@ -21,7 +21,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-async def _aiter(iterable: Union[Iterable[T], AsyncIterable[T]]) -> AsyncIterator[T]:
+async def _aiter(iterable: Union[Iterable[T], AsyncIterable[T]]) -> AsyncGenerator[T, None]:
     if isinstance(iterable, AsyncIterable):
         async for item in iterable:
             yield item
