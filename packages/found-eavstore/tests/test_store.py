@@ -145,3 +145,11 @@ async def test_concurrent_updates_stay_exact(db) -> None:
     await asyncio.gather(*(run(db, eavstore.update, store, uid, {"n": i}) for i in range(1, 9)))
     (final,) = (await run(db, eavstore.get, store, uid)).values()
     assert await index_keys(db, store) == [("n", final, uid)]
+
+
+async def test_value_too_long_for_the_index(db) -> None:
+    store = fresh()
+    with pytest.raises(found.FoundException) as caught:
+        await run(db, eavstore.create, store, {"text": "v" * 10_000})
+    assert caught.value.code == 2102  # key_too_large: the pair is part of an index key
+    assert await index_keys(db, store) == []

@@ -188,5 +188,14 @@ def test_imports_without_zstandard() -> None:
         "assert 'zstandard' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
         "print(sorted(pstore.tokenize('ok OK')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['ok']"
+
+
+async def test_term_too_long_for_a_key(db) -> None:
+    store = fresh()
+    with pytest.raises(found.FoundException) as caught:
+        await found.transactional(db, pstore.index, store, 1, {"x" * 10_000: 1})
+    assert caught.value.code == 2102  # key_too_large, and nothing was committed
+    assert await found.transactional(db, pstore.search, store, ["x" * 10_000], 5) == []
