@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import enum
 import math
+import platform
 import struct
 from collections import namedtuple
 from typing import Any, List
@@ -24,7 +25,9 @@ from hypothesis import strategies as st
 import found
 from found import SingleFloat, Versionstamp
 
-FAST = settings(max_examples=150, deadline=None, derandomize=True)
+# Hypothesis generates slowly on PyPy: fewer (same) examples there keep the suite quick.
+_EXAMPLES = 150 if platform.python_implementation() != "PyPy" else 50
+FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 
 
 def _f64(hexbits: str) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import platform
 import struct
 import sys
 import types
@@ -34,7 +35,9 @@ from found import SingleFloat, Versionstamp
 # the only thing that importer serves: take it out.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_SixMetaPathImporter"]
 
-FAST = settings(max_examples=120, deadline=None, derandomize=True)
+# Hypothesis generates slowly on PyPy: fewer (same) examples there keep the suite quick.
+_EXAMPLES = 120 if platform.python_implementation() != "PyPy" else 40
+FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 
 
 @pytest.fixture(scope="module", autouse=True)
