@@ -73,7 +73,7 @@ def make(name: str, prefix: Sequence[Any], compression: Optional[str] = None) ->
     return BStore(name, prefix, compression)
 
 
-def digest(data: bytes) -> bytes:
+def digest(data: bytes | memoryview) -> bytes:
     """The uid of `data`: its blake2b digest."""
     return hashlib.blake2b(data).digest()
 

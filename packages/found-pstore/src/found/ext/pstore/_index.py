@@ -67,8 +67,9 @@ async def index(tx: Any, store: PStore, docuid: Any, counter: Any) -> None:
     packed_docuid = found.pack((docuid,))
     length = sum(terms.values())
     current = await _current(tx, store, docuid)
+    old_terms: dict[str, int] = {}
     if current is None:
-        old_length, old_terms = 0, {}
+        old_length = 0
         await change(tx, documents_key(store), 1)
     else:
         old_length, old_terms = current
