@@ -433,6 +433,17 @@ def test_versionstamp_from_bytes_errors() -> None:
         Versionstamp.from_bytes("x" * 12)
 
 
+def test_mutated_versionstamps_are_not_silently_padded() -> None:
+    stamp = Versionstamp(b"a" * 10, 1)
+    stamp.tr_version = b"short"
+    with pytest.raises(ValueError, match="transaction version"):
+        found.pack((stamp,))
+    stamp = Versionstamp(b"a" * 10, 1)
+    stamp.user_version = 70000
+    with pytest.raises(ValueError, match="user version"):
+        found.pack((stamp,))
+
+
 def test_versionstamp_order_and_hash() -> None:
     low, high = Versionstamp(b"\x00" * 10, 9), Versionstamp(b"\x00" * 9 + b"\x01", 0)
     pending = [Versionstamp.incomplete(2), Versionstamp.incomplete(1)]
@@ -534,6 +545,8 @@ def test_compare_examples() -> None:
         for j, b in enumerate(ascending):
             assert found.compare(a, b) == (i > j) - (i < j), (a, b)
     assert found.compare([1, [2]], (1, (2,))) == 0
+    with pytest.raises(TypeError, match="expects tuples"):
+        found.compare("ab", ("a",))
     assert found.compare((2**3000,), (2**3001,)) == -1  # beyond what pack can write
 
 

@@ -104,11 +104,17 @@ def _encode_uuid(v: UUID) -> bytes:
 
 
 def _encode_stamp(v: Versionstamp) -> bytes:
-    if v.tr_version is None:
+    tr_version, user_version = v.tr_version, v.user_version
+    if tr_version is None:
         raise ValueError(
             "incomplete Versionstamp in pack(); use pack_with_versionstamp() for such keys"
         )
-    return _STAMP.pack(0x33, v.tr_version, v.user_version)
+    # The attributes are assignable; struct would pad a short version with zeros silently.
+    if not isinstance(tr_version, bytes) or len(tr_version) != 10:
+        raise ValueError(f"invalid Versionstamp transaction version {tr_version!r}")
+    if not isinstance(user_version, int) or not 0 <= user_version <= 0xFFFF:
+        raise ValueError(f"invalid Versionstamp user version {user_version!r}")
+    return _STAMP.pack(0x33, tr_version, user_version)
 
 
 def _encode_bool(v: bool) -> bytes:
@@ -515,6 +521,8 @@ def compare(t1: TupleLike, t2: TupleLike) -> int:
     Agrees with comparing packed keys, and also handles what `pack` refuses (incomplete
     versionstamps).
     """
+    if not isinstance(t1, (tuple, list)) or not isinstance(t2, (tuple, list)):
+        raise TypeError(f"compare() expects tuples, not {type(t1).__name__}, {type(t2).__name__}")
     for a, b in zip(t1, t2):
         result = _compare_values(a, b)
         if result:
