@@ -5,6 +5,7 @@ functions straight to `transactional`)."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -109,4 +110,9 @@ def test_readme_example_with_asyncio_run(monkeypatch: pytest.MonkeyPatch, tmp_pa
         finally:
             await db.close()
 
-    assert asyncio.run(main()) == b"world"
+    # In a thread of its own, so asyncio.run does not replace the loop pytest-asyncio manages.
+    results: list[Any] = []
+    thread = threading.Thread(target=lambda: results.append(asyncio.run(main())))
+    thread.start()
+    thread.join()
+    assert results == [b"world"]
