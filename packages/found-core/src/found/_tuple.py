@@ -170,7 +170,8 @@ def _encode_into(items: Sequence[Any], append: Callable[[bytes], None], nested: 
             if "\x00" in v:
                 append(b"\x02" + v.encode().replace(b"\x00", b"\x00\xff") + b"\x00")
             else:
-                append(f"\x02{v}\x00".encode())
+                # Cheaper than bytes concatenation on CPython, and than an f-string on PyPy.
+                append(("\x02" + v + "\x00").encode())
         elif tp is int:
             if 0 <= v < 256:
                 append(_ONE_BYTE[v])
