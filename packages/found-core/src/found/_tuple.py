@@ -445,10 +445,10 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
             append(code == 0x27)
             pos += 1
         elif code == 0x30 and pos + 17 <= end and _UUID_SLOTS:
-            value = _new_object(UUID)  # _new_uuid(), inlined
-            _set_attr(value, "int", int.from_bytes(key[pos + 1 : pos + 17], "big"))
-            _set_attr(value, "is_safe", _SAFE_UNKNOWN)
-            append(value)
+            uuid = _new_object(UUID)  # _new_uuid(), inlined
+            _set_attr(uuid, "int", int.from_bytes(key[pos + 1 : pos + 17], "big"))
+            _set_attr(uuid, "is_safe", _SAFE_UNKNOWN)
+            append(uuid)
             pos += 17
         else:
             value, pos = _decode_other(key, pos)

@@ -170,6 +170,9 @@ class SingleFloat:
     __slots__ = ("_bits", "_value")
 
     def __init__(self, value: Union[float, int, Any]) -> None:
+        self._set(value)
+
+    def _set(self, value: Union[float, int, Any]) -> None:
         if isinstance(value, (float, int)):
             bits = _f32_bits(float(value))
         elif _is_ctypes(value, "c_float"):
@@ -186,7 +189,7 @@ class SingleFloat:
 
     @value.setter
     def value(self, new: float) -> None:
-        self.__init__(new)
+        self._set(new)
 
     def _order_key(self) -> int:
         bits = self._bits
