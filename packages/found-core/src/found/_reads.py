@@ -30,6 +30,9 @@ __all__ = [
 
 KeyOrSelector = Union[bytes, KeySelector]
 
+#: `query` reads limits up to this many rows in one batch (EXACT) instead of ITERATOR paging.
+_EXACT_UP_TO = 1000
+
 
 async def get(tx: Transaction, key: bytes) -> Optional[bytes]:
     """The value of `key`, or None when it has none."""
@@ -87,7 +90,8 @@ async def query(
     arguments as in 0.13: `key < other` reads `[key, other)` ascending; `key > other` reads
     from `key` down to `other`, both included when given as bytes. With `reverse=True` or
     `False`, the range is always `[key, other)` and `reverse` only sets the order. `limit=0`
-    means no limit; `mode` is a `STREAMING_MODE_*` code (or name)."""
+    means no limit; `mode` is a `STREAMING_MODE_*` code (or name). With the default ITERATOR
+    mode, a limit of at most 1,000 rows is fetched in one batch."""
     backend = check_tx(tx)._tx
     begin = to_selector("key", key)
     end = to_selector("other", other)
@@ -100,6 +104,10 @@ async def query(
             begin, end = end, top
     else:
         descending = bool(reverse)
+    if mode_code == StreamingMode.ITERATOR and 0 < limit <= _EXACT_UP_TO:
+        # A small limit is read in one batch, as the official binding's to_list() does: the
+        # rows are the same, and paging 4 KB at a time would cost several round trips.
+        mode_code = StreamingMode.EXACT
     snapshot = tx.snapshot
     iteration = 1
     remaining = limit
