@@ -116,3 +116,26 @@ async def test_concurrent_indexing_keeps_counters_exact(db) -> None:
     n, total, df = await stats(db, store, ["shared", "own0", "own1", "own2"])
     assert (n, total) == (16, expected_total)
     assert df == {"shared": 16, "own0": 0, "own1": 0, "own2": 1}
+
+
+async def test_document_with_a_record_over_one_value(db) -> None:
+    # 4,000 distinct long terms: the document record spans several values, and re-index and
+    # delete still find every posting
+    store = fresh()
+    term = [f"word{i:05d}{'x' * 20}" for i in range(4_000)]
+    await found.transactional(
+        db, pstore.index, store, "big", {t: 1 + i % 3 for i, t in enumerate(term)}
+    )
+    record = store.documents + found.pack(("big",))
+
+    async def parts(tx):
+        return [k async for k, _ in found.query(tx, record, found.next_prefix(record))]
+
+    assert len(await found.transactional(db, parts)) > 1
+    assert [d for d, _ in await search(db, store, [term[3999], term[0]])] == ["big"]
+    await found.transactional(db, pstore.index, store, "big", {term[1]: 1, "small": 1})
+    assert await search(db, store, [term[3999]]) == []
+    assert len(await found.transactional(db, parts)) == 1
+    assert await stats(db, store, term[1:3]) == (1, 2, {term[1]: 1, term[2]: 0})
+    assert await found.transactional(db, pstore.delete, store, "big") is True
+    assert await everything(db, store) == []

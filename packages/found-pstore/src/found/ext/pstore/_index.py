@@ -13,14 +13,7 @@ from typing import Any, Optional
 
 import found
 
-from ._layout import (
-    PStore,
-    change,
-    document_key,
-    documents_key,
-    length_key,
-    terms_prefix,
-)
+from ._layout import RECORD_PART, PStore, change, documents_key, length_key
 from ._tokenize import tokenize
 
 
@@ -43,18 +36,19 @@ def _check_counter(counter: Any) -> dict[str, int]:
     return out
 
 
-async def _current(tx: Any, store: PStore, docuid: Any) -> Optional[tuple[int, dict[str, int]]]:
-    """The indexed length and terms of `docuid`, or None when it is not indexed."""
-    value = await found.get(tx, document_key(store, docuid))
-    if value is None:
+async def _current(tx: Any, record: bytes) -> Optional[tuple[int, dict[str, int]]]:
+    """The indexed length and terms of the document whose record starts at `record`."""
+    parts = [value async for _, value in found.query(tx, record, found.next_prefix(record))]
+    if not parts:
         return None
-    (length,) = found.unpack(value)
-    begin = terms_prefix(store, docuid)
-    terms = {}
-    position = len(store.prefix) + 2
-    async for key, packed in found.query(tx, begin, found.next_prefix(begin)):
-        terms[found.unpack(key)[position]] = found.unpack(packed)[0]
-    return length, terms
+    length, pairs = found.unpack(b"".join(parts))
+    return length, dict(pairs)
+
+
+async def _write_record(tx: Any, record: bytes, length: int, terms: dict[str, int]) -> None:
+    packed = found.pack((length, tuple(terms.items())))
+    for part, start in enumerate(range(0, max(len(packed), 1), RECORD_PART)):
+        await found.set(tx, record + found.pack((part,)), packed[start : start + RECORD_PART])
 
 
 async def index(tx: Any, store: PStore, docuid: Any, counter: Any) -> None:
@@ -65,20 +59,20 @@ async def index(tx: Any, store: PStore, docuid: Any, counter: Any) -> None:
     """
     terms = _check_counter(counter)
     packed_docuid = found.pack((docuid,))
+    record = store.documents + packed_docuid
     length = sum(terms.values())
-    current = await _current(tx, store, docuid)
+    current = await _current(tx, record)
     old_terms: dict[str, int] = {}
     if current is None:
         old_length = 0
         await change(tx, documents_key(store), 1)
     else:
         old_length, old_terms = current
+        await found.clear(tx, record, found.next_prefix(record))
     await change(tx, length_key(store), length - old_length)
-    forward = store.terms + packed_docuid
     for term in old_terms.keys() - terms.keys():
         packed_term = found.pack((term,))
         await found.clear(tx, store.postings + packed_term + packed_docuid)
-        await found.clear(tx, forward + packed_term)
         await change(tx, store.frequencies + packed_term, -1)
     for term, count in terms.items():
         old = old_terms.get(term)
@@ -87,27 +81,24 @@ async def index(tx: Any, store: PStore, docuid: Any, counter: Any) -> None:
         packed_term = found.pack((term,))
         if old is None:
             await change(tx, store.frequencies + packed_term, 1)
-        if old != count:
-            await found.set(tx, forward + packed_term, found.pack((count,)))
         posting = found.pack((count, length))
         await found.set(tx, store.postings + packed_term + packed_docuid, posting)
-    await found.set(tx, document_key(store, docuid), found.pack((length,)))
+    await _write_record(tx, record, length, terms)
 
 
 async def delete(tx: Any, store: PStore, docuid: Any) -> bool:
     """Remove document `docuid` from the index; False when it was not indexed."""
-    current = await _current(tx, store, docuid)
+    packed_docuid = found.pack((docuid,))
+    record = store.documents + packed_docuid
+    current = await _current(tx, record)
     if current is None:
         return False
     length, terms = current
-    packed_docuid = found.pack((docuid,))
     for term in terms:
         packed_term = found.pack((term,))
         await found.clear(tx, store.postings + packed_term + packed_docuid)
         await change(tx, store.frequencies + packed_term, -1)
-    begin = terms_prefix(store, docuid)
-    await found.clear(tx, begin, found.next_prefix(begin))
-    await found.clear(tx, document_key(store, docuid))
+    await found.clear(tx, record, found.next_prefix(record))
     await change(tx, length_key(store), -length)
     await change(tx, documents_key(store), -1)
     return True

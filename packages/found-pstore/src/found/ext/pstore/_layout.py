@@ -6,10 +6,10 @@ Keys, under the caller's prefix (flat, like nstore's):
   of all documents (in tokens), 8-byte little-endian counters changed with atomic ``ADD``;
 * ``(*prefix, 1, term, docuid)`` -> ``pack((tf, doclen))``: the postings. Carrying the document
   length in every posting lets a search score from the posting lists alone;
-* ``(*prefix, 2, docuid)`` -> ``pack((doclen,))``: the document is indexed;
-* ``(*prefix, 3, docuid, term)`` -> ``pack((tf,))``: the document's terms, so that re-indexing
-  and deleting know exactly which postings to remove;
-* ``(*prefix, 4, term)`` -> document frequency of `term`, an 8-byte little-endian counter.
+* ``(*prefix, 2, docuid, part)`` -> the document record ``pack((doclen, ((term, tf), ...)))``,
+  cut in parts under the value size limit (one part but for huge documents): re-indexing and
+  deleting read it to know exactly which postings to remove;
+* ``(*prefix, 3, term)`` -> document frequency of `term`, an 8-byte little-endian counter.
 
 Counters change only by atomic ``ADD``, which takes no read conflict, so documents indexed
 concurrently never conflict on them and the totals stay exact. A counter that drops to zero is
@@ -25,8 +25,10 @@ import found
 STATS = 0
 POSTING = 1
 DOCUMENT = 2
-TERMS = 3
-FREQUENCY = 4
+FREQUENCY = 3
+
+#: Bytes per part of a document record (FoundationDB values stop at 100,000).
+RECORD_PART = 90_000
 
 ZERO = bytes(8)
 
@@ -51,7 +53,6 @@ class PStore(NamedTuple):
     prefix: tuple
     postings: bytes
     documents: bytes
-    terms: bytes
     frequencies: bytes
 
 
@@ -71,7 +72,6 @@ def make(name: str, prefix: Any) -> PStore:
         prefix,
         found.pack((*prefix, POSTING)),
         found.pack((*prefix, DOCUMENT)),
-        found.pack((*prefix, TERMS)),
         found.pack((*prefix, FREQUENCY)),
     )
 
@@ -87,14 +87,6 @@ def length_key(store: PStore) -> bytes:
 def posting_prefix(store: PStore, term: str) -> bytes:
     """Prefix of `term`'s postings: a posting key is this plus ``pack((docuid,))``."""
     return store.postings + found.pack((term,))
-
-
-def document_key(store: PStore, docuid: Any) -> bytes:
-    return store.documents + found.pack((docuid,))
-
-
-def terms_prefix(store: PStore, docuid: Any) -> bytes:
-    return store.terms + found.pack((docuid,))
 
 
 def frequency_key(store: PStore, term: str) -> bytes:
