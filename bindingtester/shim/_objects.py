@@ -12,8 +12,11 @@ order; future-returning calls post the start of a task that completes a `ShimFut
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
+import threading
+from collections import deque
 from typing import Any, Callable, ClassVar, Optional
 
 from found._errors import FoundException
@@ -117,69 +120,104 @@ class ShimDatabase:
 
 
 class ShimTransaction:
-    """An `FDBTransaction` over one embedded transaction."""
+    """An `FDBTransaction` over one embedded transaction.
+
+    Calls run on the loop strictly in call order, through a per-transaction queue: after a
+    call that starts a task, the rest of the queue waits for that task's first step (the
+    engine call itself), so a read issued before a write does not see it, and a watch is
+    registered before the writes that follow it, as in libfdb_c.
+    """
 
     def __init__(self, shared: SharedDatabase) -> None:
         self.shared = shared
         self.tr: Any = None
         self.handle: Any = None
         self.ptr: Any = None
-        rt.NETWORK.post(self._create)
+        self._queue: deque[tuple[Callable[..., bool], tuple]] = deque()
+        self._draining = False
+        self._lock = threading.Lock()
+        self._enqueue(self._create, ())
 
-    def _create(self) -> None:
+    def _enqueue(self, fn: Callable[..., bool], args: tuple) -> None:
+        with self._lock:
+            self._queue.append((fn, args))
+            if self._draining:
+                return
+            self._draining = True
+        rt.NETWORK.post(self._drain)
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._draining = False
+                    return
+                fn, args = self._queue.popleft()
+            if fn(*args):  # a task was started: let its first step run before the rest
+                rt.NETWORK.loop.call_soon(self._drain)
+                return
+
+    def _create(self) -> bool:
         self.tr = self.shared.edb.create_transaction()
+        return False
 
-    # -- void calls: posted in order, failures are the engine's deferred errors -----------
+    # -- void calls: queued in order, failures are the engine's deferred errors -----------
 
     def post(self, method: str, *args: Any) -> None:
-        rt.NETWORK.post(self._apply, method, args)
+        self._enqueue(self._apply, (method, args))
 
-    def _apply(self, method: str, args: tuple) -> None:
+    def _apply(self, method: str, args: tuple) -> bool:
         try:
             getattr(self.tr, method)(*args)
         except Exception:
             log.exception("transaction.%s failed", method)
+        return False
 
     # -- synchronous calls with a result ------------------------------------------------
 
     def call(self, method: str, *args: Any) -> tuple[int, Any]:
-        """(error code, result) of a synchronous engine call."""
+        """(error code, result) of a synchronous engine call, after the calls before it."""
+        done: concurrent.futures.Future = concurrent.futures.Future()
 
-        def run() -> tuple[int, Any]:
+        def run() -> bool:
             try:
-                return 0, getattr(self.tr, method)(*args)
+                done.set_result((0, getattr(self.tr, method)(*args)))
             except FoundException as exc:
-                return exc.code, None
+                done.set_result((exc.code, None))
+            except Exception:
+                log.exception("transaction.%s failed", method)
+                done.set_result((4100, None))
+            return False
 
-        try:
-            return rt.NETWORK.call(run)
-        except Exception:
-            log.exception("transaction.%s failed", method)
-            return 4100, None
+        if rt.NETWORK.on_network_thread():
+            run()
+        else:
+            self._enqueue(run, ())
+        return done.result()
 
     # -- future-returning calls ----------------------------------------------------------
 
     def start(self, method: str, args: tuple, convert: Callable[[Any], Any]) -> Any:
         fut = rt.new_future()
-        rt.NETWORK.post(self._start, fut, method, args, convert)
+        self._enqueue(self._start, (fut, method, args, convert))
         return fut.ptr
 
-    def _start(self, fut: rt.ShimFuture, method: str, args: tuple, convert: Any) -> None:
+    def _start(self, fut: rt.ShimFuture, method: str, args: tuple, convert: Any) -> bool:
         if fut.ready:  # cancelled or destroyed before it began
-            return
+            return False
         if self.tr is None:  # destroyed: pending and later reads fail as in libfdb_c
             fut.complete(1025)
-            return
+            return False
         call = getattr(self.tr, method)
-        # The engine call is made inside the task (its first step runs at once on 3.12+,
-        # otherwise before anything posted later), so a task cancelled before it starts
-        # leaves no coroutine un-awaited.
+        # The engine call is made in the task's first step, so a task cancelled before it
+        # starts leaves no coroutine un-awaited.
         fut.task = rt.spawn(rt.NETWORK.loop, finish(fut, call, args, convert))
+        return not rt.EAGER_TASKS
 
     def destroy(self) -> None:
-        rt.NETWORK.post(self._destroy)
+        self._enqueue(self._destroy, ())
 
-    def _destroy(self) -> None:
+    def _destroy(self) -> bool:
         try:
             if self.tr is not None:
                 self.tr.destroy()
@@ -188,6 +226,7 @@ class ShimTransaction:
         finally:
             self.tr = None
             self.shared.release()
+        return False
 
 
 async def finish(fut: rt.ShimFuture, call: Any, args: tuple, convert: Callable[[Any], Any]) -> None:

@@ -92,10 +92,12 @@ def unregister(ptr: Any) -> Any:
     return obj
 
 
+EAGER_TASKS = sys.version_info >= (3, 12)
+
+
 def spawn(loop: asyncio.AbstractEventLoop, coro: Any) -> asyncio.Task:
-    """Start `coro` as a task, eagerly where Python allows (3.12+), so reads see the state at
-    call time as in libfdb_c."""
-    if sys.version_info >= (3, 12):
+    """Start `coro` as a task; eagerly where Python allows (3.12+): its first step runs now."""
+    if EAGER_TASKS:
         return asyncio.Task(coro, loop=loop, eager_start=True)
     return loop.create_task(coro)
 
