@@ -177,6 +177,8 @@ def _encode_into(items: Sequence[Any], append: Callable[[bytes], None], nested: 
                 append(_ONE_BYTE[v])
             elif 0 < v < 65536:
                 append((0x160000 | v).to_bytes(3, "big"))
+            elif 0 < v < 16777216:
+                append((0x17000000 | v).to_bytes(4, "big"))
             elif -256 < v < 0:
                 append(_ONE_BYTE_NEG[-v])
             else:
@@ -219,7 +221,9 @@ def pack(t: TupleLike, prefix: bytes = b"") -> bytes:
     >>> pack(("user", 42))
     b'\\x02user\\x00\\x15*'
     """
-    out = [_check_args(t, prefix, "pack")]
+    if type(t) is not tuple or type(prefix) is not bytes:
+        prefix = _check_args(t, prefix, "pack")
+    out = [prefix]
     try:
         _encode_into(t, out.append, False)
     except RecursionError:
