@@ -53,13 +53,57 @@ async def test_future_version_is_1009(db):
     assert info.value.code == 1009
 
 
-async def test_stale_read_version_is_1007(db):
-    version = await _commit_value(db, b"x")
-    tx = found.make_transaction(db)
-    found.set_read_version(tx, max(version - 1_000_000_000, 1))
-    with pytest.raises(found.FoundException) as info:
+class _Clock:
+    """A settable microsecond clock for the embedded engine: time moves without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000_000_000
+
+    def __call__(self) -> int:
+        return self.now
+
+
+async def _embedded_with_clock(directory):
+    # Embedded only: reaching versions older than the 5 s window needs the clock injected.
+    from found._embedded import EmbeddedDatabase
+    from found._embedded.engine import Engine
+
+    clock = _Clock()
+    return found.Database(EmbeddedDatabase(Engine.open(directory, clock=clock))), clock
+
+
+async def test_read_version_older_than_the_window_is_1007(tmp_path):
+    db, clock = await _embedded_with_clock(str(tmp_path / "db"))
+    async with db:
+        old = await _commit_value(db, b"one")
+        clock.now += 1
+        await _commit_value(db, b"two")
+        clock.now += 10_000_000  # ten seconds later
+        await _commit_value(db, b"three")
+        tx = found.make_transaction(db)
+        found.set_read_version(tx, old)
+        with pytest.raises(found.FoundException) as info:
+            await found.get(tx, b"k")
+        assert info.value.code == 1007
+        assert info.value.retryable
+        await tx.backend.on_error(1007)  # retryable: a fresh read version works
+        assert await found.get(tx, b"k") == b"three"
+
+
+async def test_commit_after_the_window_is_1007(tmp_path):
+    db, clock = await _embedded_with_clock(str(tmp_path / "db"))
+    async with db:
+        await _commit_value(db, b"one")
+        tx = found.make_transaction(db)
         await found.get(tx, b"k")
-    assert info.value.code == 1007
+        found.set(tx, b"k", b"late")
+        clock.now += 1
+        await _commit_value(db, b"two")
+        clock.now += 10_000_000
+        await _commit_value(db, b"three")
+        with pytest.raises(found.FoundException) as info:
+            await found.commit(tx)
+        assert info.value.code == 1007
 
 
 async def test_set_read_version_errors(db):

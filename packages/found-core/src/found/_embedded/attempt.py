@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 METADATA_VERSION_KEY = b"\xff/metadataVersion"
 _MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
 _RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
-_TRUSTED = 4.0  # seconds a granted read version is known to be readable (window is 5 s)
+_TRUSTED = 2.0  # seconds a granted read version is surely readable (the window is 5 s)
 SET, CLEAR_RANGE = 0, 1
 Range = tuple[bytes, bytes]
 
@@ -88,9 +88,7 @@ class Attempt:
         self._watches.fail_all(code)
         self._settle_stamps(None, code)
         self._fail_waiters(code)
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._stop_timer()
 
     # -- poison, deferred errors, timeout ------------------------------------------------------
 
@@ -312,12 +310,21 @@ class Attempt:
                 future.set_exception(error(code))
                 future.exception()  # an unawaited versionstamp must not log
 
+    def _stop_timer(self) -> None:
+        """After a successful commit nothing is left to time out (later calls fail with
+        2017); dropping the timer lets a committed transaction be freed at once."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
     def _finish_read_only(self) -> None:
+        self._stop_timer()
         self._committed_version = -1
         self._settle_stamps(None, 2021)
         self._watches.activate(self._database)
 
     def _finish_commit(self, version: int, stamp: bytes) -> None:
+        self._stop_timer()
         self._committed_version = version
         self._settle_stamps(stamp, 0)
         self._watches.activate(self._database)
