@@ -9,7 +9,7 @@ import pytest
 
 import found
 from found.ext import nstore
-from found.ext.nstore import var
+from found.ext.nstore import _query, var
 
 FACTS = [
     ("alice", "knows", "bob"),
@@ -245,3 +245,19 @@ async def test_select_reads_are_serializable(db) -> None:
         return [b["n"] async for b in nstore.select(tx, store, "slot", var("n"))]
 
     assert await found.transactional(db, everything) == [0, 1]
+
+
+async def test_planner_beyond_the_counting_limit(db, monkeypatch) -> None:
+    """Patterns with more matches than the planner counts are told apart by their estimated
+    size (or, without an estimate, by their number of values), not by the caller's order."""
+    monkeypatch.setattr(_query, "PLAN_LIMIT", 10)
+    store = nstore.make("big", ("test-big", uuid.uuid4()), 3)
+    facts = [(i, "knows", i + 1) for i in range(60)] + [(i, "age", 1) for i in range(20)]
+    await nstore.load(db, store, facts)
+    broad = (var("a"), "knows", var("b"))
+    narrow = (var("b"), "age", 1)
+
+    async def scenario(tx):
+        return await nstore.plan(tx, store, [broad, narrow])
+
+    assert await found.transactional(db, scenario) == [narrow, broad]

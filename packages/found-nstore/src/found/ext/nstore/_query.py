@@ -4,11 +4,12 @@ Unless the caller passes `ordered=True`, `query` picks the order of the patterns
 before reading any result:
 
 1. each pattern's cardinality is estimated from the values it holds (its variables unbound):
-   its matching keys are counted, stopping at `PLAN_LIMIT` (so every broad pattern ties at
-   `PLAN_LIMIT`). `found.estimated_size_bytes` is not used: on the embedded engine it is
-   exact and costs a scan of the whole range, and below a few megabytes a cluster's sampled
-   estimate says nothing;
-2. the first pattern is the one with the smallest estimate;
+   its matching keys are counted, stopping at `PLAN_LIMIT`; a pattern with more matches than
+   that is sized with `found.estimated_size_bytes` of its range divided by the average size
+   of the keys counted (never below `PLAN_LIMIT`; when the database has no estimate, as a
+   cluster below a few megabytes, it stays at `PLAN_LIMIT`);
+2. the first pattern is the one with the smallest estimate, ties broken by the most values,
+   then by the caller's order;
 3. each next pattern is, among those sharing a variable with the patterns already placed (all
    of them when none does), the one with the most positions bound by values or by variables
    already placed, ties broken by the smaller estimate, then by the caller's order.
@@ -30,17 +31,21 @@ from ._select import Bindings, Scan, select, where
 from ._store import NStore, Variable
 
 #: Most keys read to count one pattern's matches while planning.
-PLAN_LIMIT = 256
+PLAN_LIMIT = 1_000
 
 
 async def estimate(tx: Any, store: NStore, pattern: Sequence[Any]) -> int:
-    """Number of tuples matching the values of `pattern` (variables free), up to PLAN_LIMIT."""
+    """Approximate number of tuples matching the values of `pattern` (variables free)."""
     plan = Scan(store, pattern)
-    total = 0
+    total = size = 0
     mode = found.STREAMING_MODE_WANT_ALL  # one round trip: the limit bounds the page
-    async for _ in found.query(tx, plan.begin, plan.end, limit=PLAN_LIMIT, mode=mode):
+    async for key, value in found.query(tx, plan.begin, plan.end, limit=PLAN_LIMIT, mode=mode):
         total += 1
-    return total
+        size += len(key) + len(value)
+    if total < PLAN_LIMIT:
+        return total
+    stored = await found.estimated_size_bytes(tx, plan.begin, plan.end)
+    return max(PLAN_LIMIT, stored * total // max(size, 1))
 
 
 def _variables(pattern: Sequence[Any]) -> set[str]:
@@ -58,7 +63,7 @@ async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> lis
         return list(patterns)
     estimates = [await estimate(tx, store, p) for p in patterns]
     remaining = list(range(len(patterns)))
-    first = min(remaining, key=lambda i: (estimates[i], i))
+    first = min(remaining, key=lambda i: (estimates[i], -_bound(patterns[i], set()), i))
     order = [first]
     remaining.remove(first)
     known = _variables(patterns[first])
