@@ -162,6 +162,7 @@ async def test_bad_input(db) -> None:
     for counter, error in [
         ({"a": 0}, ValueError),
         ({"a": -1}, ValueError),
+        ({"a": 2**32}, ValueError),
         ({"a": 1.5}, TypeError),
         ({"a": True}, TypeError),
         ({1: 1}, TypeError),

@@ -13,7 +13,15 @@ from typing import Any, Optional
 
 import found
 
-from ._layout import RECORD_PART, PStore, change, documents_key, length_key
+from ._layout import (
+    MAX_COUNT,
+    POSTING_VALUE,
+    RECORD_PART,
+    PStore,
+    change,
+    documents_key,
+    length_key,
+)
 from ._tokenize import tokenize
 
 
@@ -30,8 +38,8 @@ def _check_counter(counter: Any) -> dict[str, int]:
             raise TypeError(f"pstore terms must be str, not {type(term).__name__}: {term!r}")
         if isinstance(count, bool) or not isinstance(count, int):
             raise TypeError(f"the count of {term!r} must be an int, not {type(count).__name__}")
-        if count < 1:
-            raise ValueError(f"the count of {term!r} must be at least 1, not {count}")
+        if count < 1 or count > MAX_COUNT:
+            raise ValueError(f"the count of {term!r} must be in 1 .. {MAX_COUNT}, not {count}")
         out[term] = count
     return out
 
@@ -81,7 +89,7 @@ async def index(tx: Any, store: PStore, docuid: Any, counter: Any) -> None:
         packed_term = found.pack((term,))
         if old is None:
             await change(tx, store.frequencies + packed_term, 1)
-        posting = found.pack((count, length))
+        posting = POSTING_VALUE.pack(count, length)
         await found.set(tx, store.postings + packed_term + packed_docuid, posting)
     await _write_record(tx, record, length, terms)
 

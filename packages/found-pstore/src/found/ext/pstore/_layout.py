@@ -4,8 +4,9 @@ Keys, under the caller's prefix (flat, like nstore's):
 
 * ``(*prefix, 0, "documents")``, ``(*prefix, 0, "length")`` -> document count and total length
   of all documents (in tokens), 8-byte little-endian counters changed with atomic ``ADD``;
-* ``(*prefix, 1, term, docuid)`` -> ``pack((tf, doclen))``: the postings. Carrying the document
-  length in every posting lets a search score from the posting lists alone;
+* ``(*prefix, 1, term, docuid)`` -> ``tf`` and ``doclen`` as little-endian uint32 and uint64
+  (`POSTING_VALUE`): the postings. Carrying the document length in every posting lets a search
+  score from the posting lists alone, and a fixed layout decodes fast;
 * ``(*prefix, 2, docuid, part)`` -> the document record ``pack((doclen, ((term, tf), ...)))``,
   cut in parts under the value size limit (one part but for huge documents): re-indexing and
   deleting read it to know exactly which postings to remove;
@@ -18,6 +19,7 @@ removed with ``COMPARE_AND_CLEAR``, so a store emptied by deletes leaves no keys
 
 from __future__ import annotations
 
+import struct
 from typing import Any, NamedTuple
 
 import found
@@ -31,6 +33,10 @@ FREQUENCY = 3
 RECORD_PART = 90_000
 
 ZERO = bytes(8)
+
+#: A posting's value: term frequency (uint32) and document length (uint64), little-endian.
+POSTING_VALUE = struct.Struct("<IQ")
+MAX_COUNT = 2**32 - 1
 
 
 class PStoreException(found.BaseFoundException):

@@ -26,6 +26,7 @@ from typing import Any, Optional
 import found
 
 from ._layout import (
+    POSTING_VALUE,
     PStore,
     decode_count,
     documents_key,
@@ -60,9 +61,11 @@ def _terms(keywords: Any) -> list[str]:
 
 async def _postings(tx: Any, store: PStore, term: str) -> dict[bytes, tuple[int, int]]:
     prefix = posting_prefix(store, term)
+    cut = len(prefix)
+    decode = POSTING_VALUE.unpack
     out = {}
     async for key, value in found.query(tx, prefix, found.next_prefix(prefix)):
-        out[key[len(prefix) :]] = tuple(found.unpack(value))
+        out[key[cut:]] = decode(value)
     return out
 
 
@@ -74,7 +77,7 @@ async def _probe(tx: Any, store: PStore, term: str, candidates: Candidates) -> C
     for key, value in zip(keys, values):
         if value is not None:
             terms, length = candidates[key]
-            terms[term] = found.unpack(value)[0]
+            terms[term] = POSTING_VALUE.unpack(value)[0]
             out[key] = (terms, length)
     return out
 
