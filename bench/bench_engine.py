@@ -16,7 +16,8 @@ hopping to the connection's thread. Workloads, on N keys of 24 bytes with 100-by
   one database, group commit; aiosqlite: one connection per task; sqlite3: the same
   transactions one by one on one connection, which is how SQLite serialises writers anyway).
 
-Each side runs `--repeat` times in turn and the best is kept. Printed: transactions per
+The three sides are open at once and take turns on each workload, `--repeat` rounds, so
+machine noise hits them alike; the best round of each is kept. Printed: transactions per
 second for each side and the ratios sqlite3/found and found/aiosqlite (how many times faster
 the first is than the second).
 """
@@ -28,11 +29,10 @@ import asyncio
 import os
 import platform
 import random
-import shutil
 import sqlite3
 import tempfile
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List
 
 import aiosqlite
 
@@ -41,235 +41,214 @@ import found
 CONCURRENCY = 64
 SCHEMA = "CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID"
 PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 30000")
+UPSERT = "INSERT OR REPLACE INTO kv VALUES (?, ?)"
+POINT = "SELECT value FROM kv WHERE key = ?"
+SCAN = "SELECT key, value FROM kv WHERE key >= ? ORDER BY key LIMIT 100"
+LABELS = {
+    "point": "10 point reads / tx",
+    "range": "100-key range read / tx",
+    "write": "10-key durable write / tx",
+    "concurrent": f"{CONCURRENCY} concurrent writers",
+}
 
 
 def _key(i: int) -> bytes:
     return b"bench/key/%014d" % i
 
 
-def _value(rng: random.Random) -> bytes:
-    return rng.randbytes(100) if hasattr(rng, "randbytes") else os.urandom(100)
+class Side:
+    """One implementation of the four workloads; each method runs one transaction."""
+
+    def __init__(self, keys: int, seed: int) -> None:
+        self.keys = keys
+        self.rng = random.Random(seed)
+
+    def key(self) -> bytes:
+        return _key(self.rng.randrange(self.keys))
+
+    def start(self) -> bytes:
+        return _key(self.rng.randrange(self.keys - 100))
+
+    def pairs(self, count: int) -> List[Any]:
+        return [(self.key(), os.urandom(100)) for _ in range(count)]
+
+    async def concurrent(self, per_writer: int) -> None:
+        raise NotImplementedError
 
 
-# -- found ----------------------------------------------------------------------------------
+class FoundSide(Side):
+    async def open(self, directory: str) -> None:
+        self.db = await found.open(directory=directory)
+        for start in range(0, self.keys, 1000):
+            rows = [(_key(i), os.urandom(100)) for i in range(start, min(start + 1000, self.keys))]
+            await found.transactional(self.db, self._put, rows)
 
+    @staticmethod
+    async def _put(tx: found.Transaction, rows: List[Any]) -> None:
+        for key, value in rows:
+            found.set(tx, key, value)
 
-async def _found_side(
-    directory: str, keys: int, sizes: Dict[str, int], seed: int
-) -> Dict[str, float]:
-    rng = random.Random(seed)
-    out: Dict[str, float] = {}
-    async with await found.open(directory=directory) as db:
-        for start in range(0, keys, 1000):
+    async def _point(self, tx: found.Transaction) -> None:
+        for _ in range(10):
+            await found.get(tx, self.key())
 
-            async def load(tx: found.Transaction, start: int = start) -> None:
-                for i in range(start, min(start + 1000, keys)):
-                    found.set(tx, _key(i), _value(rng))
+    async def _scan(self, tx: found.Transaction) -> None:
+        rows = [kv async for kv in found.query(tx, self.start(), b"bench/key0", limit=100)]
+        assert len(rows) == 100
 
-            await found.transactional(db, load)
+    async def point(self) -> None:
+        await found.transactional(self.db, self._point)
 
-        async def point(tx: found.Transaction) -> None:
-            for _ in range(10):
-                await found.get(tx, _key(rng.randrange(keys)))
+    async def range(self) -> None:
+        await found.transactional(self.db, self._scan)
 
-        async def scan(tx: found.Transaction) -> None:
-            begin = _key(rng.randrange(keys - 100))
-            rows = [kv async for kv in found.query(tx, begin, b"bench/key0", limit=100)]
-            assert len(rows) == 100
+    async def write(self) -> None:
+        await found.transactional(self.db, self._put, self.pairs(10))
 
-        async def write(tx: found.Transaction) -> None:
-            for _ in range(10):
-                found.set(tx, _key(rng.randrange(keys)), _value(rng))
-
-        out["point"] = await _rate(sizes["point"], lambda: found.transactional(db, point))
-        out["range"] = await _rate(sizes["range"], lambda: found.transactional(db, scan))
-        out["write"] = await _rate(sizes["write"], lambda: found.transactional(db, write))
-
+    async def concurrent(self, per_writer: int) -> None:
         async def writer() -> None:
-            for _ in range(sizes["concurrent"]):
-                await found.transactional(db, write)
+            for _ in range(per_writer):
+                await self.write()
 
-        t0 = time.perf_counter()
         await asyncio.gather(*(writer() for _ in range(CONCURRENCY)))
-        out["concurrent"] = CONCURRENCY * sizes["concurrent"] / (time.perf_counter() - t0)
-    return out
+
+    async def close(self) -> None:
+        await self.db.close()
 
 
-async def _rate(count: int, make: Callable[[], Awaitable[Any]]) -> float:
+class SqliteSide(Side):
+    async def open(self, directory: str) -> None:
+        self.conn = sqlite3.connect(os.path.join(directory, "db.sqlite"), isolation_level=None)
+        for pragma in (*PRAGMAS, SCHEMA):
+            self.conn.execute(pragma)
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.executemany(UPSERT, [(_key(i), os.urandom(100)) for i in range(self.keys)])
+        self.conn.execute("COMMIT")
+
+    async def point(self) -> None:
+        self.conn.execute("BEGIN")
+        for _ in range(10):
+            self.conn.execute(POINT, (self.key(),)).fetchone()
+        self.conn.execute("COMMIT")
+
+    async def range(self) -> None:
+        self.conn.execute("BEGIN")
+        rows = self.conn.execute(SCAN, (self.start(),)).fetchall()
+        self.conn.execute("COMMIT")
+        assert len(rows) == 100
+
+    async def write(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.executemany(UPSERT, self.pairs(10))
+        self.conn.execute("COMMIT")
+
+    async def concurrent(self, per_writer: int) -> None:
+        # SQLite serialises writers: the same transactions, one after the other.
+        for _ in range(CONCURRENCY * per_writer):
+            await self.write()
+
+    async def close(self) -> None:
+        self.conn.close()
+
+
+class AiosqliteSide(Side):
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        for pragma in (*PRAGMAS, SCHEMA):
+            await conn.execute(pragma)
+        return conn
+
+    async def open(self, directory: str) -> None:
+        self.path = os.path.join(directory, "db.sqlite")
+        self.conn = await self._connect()
+        await self.conn.execute("BEGIN IMMEDIATE")
+        await self.conn.executemany(UPSERT, [(_key(i), os.urandom(100)) for i in range(self.keys)])
+        await self.conn.execute("COMMIT")
+        self.writers = [await self._connect() for _ in range(CONCURRENCY)]
+
+    async def point(self) -> None:
+        await self.conn.execute("BEGIN")
+        for _ in range(10):
+            await (await self.conn.execute(POINT, (self.key(),))).fetchone()
+        await self.conn.execute("COMMIT")
+
+    async def range(self) -> None:
+        await self.conn.execute("BEGIN")
+        rows = await (await self.conn.execute(SCAN, (self.start(),))).fetchall()
+        await self.conn.execute("COMMIT")
+        assert len(rows) == 100
+
+    async def write(self, conn: Any = None) -> None:
+        conn = conn or self.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        await conn.executemany(UPSERT, self.pairs(10))
+        await conn.execute("COMMIT")
+
+    async def concurrent(self, per_writer: int) -> None:
+        async def writer(conn: aiosqlite.Connection) -> None:
+            for _ in range(per_writer):
+                await self.write(conn)
+
+        await asyncio.gather(*(writer(c) for c in self.writers))
+
+    async def close(self) -> None:
+        for conn in (self.conn, *self.writers):
+            await conn.close()
+
+
+async def _rate(count: int, run: Callable[[], Awaitable[None]]) -> float:
     t0 = time.perf_counter()
     for _ in range(count):
-        await make()
+        await run()
     return count / (time.perf_counter() - t0)
 
 
-# -- raw sqlite3 ----------------------------------------------------------------------------
-
-
-def _sqlite_connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    for pragma in PRAGMAS:
-        conn.execute(pragma)
-    conn.execute(SCHEMA)
-    return conn
-
-
-def _sqlite_side(path: str, keys: int, sizes: Dict[str, int], seed: int) -> Dict[str, float]:
-    rng = random.Random(seed)
-    conn = _sqlite_connect(path)
-    upsert = "INSERT OR REPLACE INTO kv VALUES (?, ?)"
-    conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(upsert, [(_key(i), _value(rng)) for i in range(keys)])
-    conn.execute("COMMIT")
-
-    def point() -> None:
-        conn.execute("BEGIN")
-        for _ in range(10):
-            sql = "SELECT value FROM kv WHERE key = ?"
-            conn.execute(sql, (_key(rng.randrange(keys)),)).fetchone()
-        conn.execute("COMMIT")
-
-    def scan() -> None:
-        begin = _key(rng.randrange(keys - 100))
-        conn.execute("BEGIN")
-        sql = "SELECT key, value FROM kv WHERE key >= ? ORDER BY key LIMIT 100"
-        rows = conn.execute(sql, (begin,)).fetchall()
-        conn.execute("COMMIT")
-        assert len(rows) == 100
-
-    def write() -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(upsert, [(_key(rng.randrange(keys)), _value(rng)) for _ in range(10)])
-        conn.execute("COMMIT")
-
-    out: Dict[str, float] = {}
-    for name, func in (("point", point), ("range", scan), ("write", write)):
-        t0 = time.perf_counter()
-        for _ in range(sizes[name]):
-            func()
-        out[name] = sizes[name] / (time.perf_counter() - t0)
-    total = CONCURRENCY * sizes["concurrent"]
-    t0 = time.perf_counter()
-    for _ in range(total):
-        write()
-    out["concurrent"] = total / (time.perf_counter() - t0)
-    conn.close()
-    return out
-
-
-# -- aiosqlite ------------------------------------------------------------------------------
-
-
-async def _aio_connect(path: str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    for pragma in PRAGMAS:
-        await conn.execute(pragma)
-    await conn.execute(SCHEMA)
-    return conn
-
-
-async def _aio_side(path: str, keys: int, sizes: Dict[str, int], seed: int) -> Dict[str, float]:
-    rng = random.Random(seed)
-    upsert = "INSERT OR REPLACE INTO kv VALUES (?, ?)"
-    conn = await _aio_connect(path)
-    await conn.execute("BEGIN IMMEDIATE")
-    await conn.executemany(upsert, [(_key(i), _value(rng)) for i in range(keys)])
-    await conn.execute("COMMIT")
-
-    async def point(c: aiosqlite.Connection = conn) -> None:
-        await c.execute("BEGIN")
-        for _ in range(10):
-            cursor = await c.execute(
-                "SELECT value FROM kv WHERE key = ?", (_key(rng.randrange(keys)),)
-            )
-            await cursor.fetchone()
-        await c.execute("COMMIT")
-
-    async def scan(c: aiosqlite.Connection = conn) -> None:
-        begin = _key(rng.randrange(keys - 100))
-        await c.execute("BEGIN")
-        sql = "SELECT key, value FROM kv WHERE key >= ? ORDER BY key LIMIT 100"
-        rows = await (await c.execute(sql, (begin,))).fetchall()
-        await c.execute("COMMIT")
-        assert len(rows) == 100
-
-    async def write(c: aiosqlite.Connection = conn) -> None:
-        await c.execute("BEGIN IMMEDIATE")
-        rows = [(_key(rng.randrange(keys)), _value(rng)) for _ in range(10)]
-        await c.executemany(upsert, rows)
-        await c.execute("COMMIT")
-
-    out = {
-        "point": await _rate(sizes["point"], point),
-        "range": await _rate(sizes["range"], scan),
-        "write": await _rate(sizes["write"], write),
-    }
-    await conn.close()
-    conns = [await _aio_connect(path) for _ in range(CONCURRENCY)]
-
-    async def writer(c: aiosqlite.Connection) -> None:
-        for _ in range(sizes["concurrent"]):
-            await write(c)
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(writer(c) for c in conns))
-    out["concurrent"] = CONCURRENCY * sizes["concurrent"] / (time.perf_counter() - t0)
-    for c in conns:
-        await c.close()
-    return out
-
-
-# -- driver ---------------------------------------------------------------------------------
-
-
-def _best(runs: List[Dict[str, float]]) -> Dict[str, float]:
-    return {name: max(run[name] for run in runs) for name in runs[0]}
+async def _bench(keys: int, sizes: Dict[str, int], repeat: int) -> Dict[str, Dict[str, float]]:
+    sides = {"found": FoundSide(keys, 1), "sqlite3": SqliteSide(keys, 2)}
+    sides["aiosqlite"] = AiosqliteSide(keys, 3)
+    best: Dict[str, Dict[str, float]] = {name: {} for name in sides}
+    with tempfile.TemporaryDirectory(prefix="bench-engine-") as workdir:
+        for name, side in sides.items():
+            os.makedirs(os.path.join(workdir, name))
+            await side.open(os.path.join(workdir, name))  # type: ignore[attr-defined]
+        try:
+            for workload in LABELS:
+                for _ in range(repeat):
+                    for name, side in sides.items():
+                        if workload == "concurrent":
+                            t0 = time.perf_counter()
+                            await side.concurrent(sizes[workload])
+                            rate = CONCURRENCY * sizes[workload] / (time.perf_counter() - t0)
+                        else:
+                            rate = await _rate(sizes[workload], getattr(side, workload))
+                        best[name][workload] = max(rate, best[name].get(workload, 0.0))
+        finally:
+            for side in sides.values():
+                await side.close()  # type: ignore[attr-defined]
+    return best
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--keys", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every workload size")
     args = parser.parse_args()
-    base = {"point": 1000, "range": 300, "write": 100, "concurrent": 3}
+    base = {"point": 500, "range": 200, "write": 50, "concurrent": 2}
     sizes = {k: max(1, int(v * args.scale)) for k, v in base.items()}
-    runs: Dict[str, List[Dict[str, float]]] = {"found": [], "sqlite3": [], "aiosqlite": []}
-    for repeat in range(args.repeat):
-        for side in runs:
-            workdir = tempfile.mkdtemp(prefix=f"bench-engine-{side}-")
-            try:
-                path = os.path.join(workdir, "db.sqlite")
-                seed = 1000 + repeat
-                if side == "found":
-                    result = asyncio.run(_found_side(workdir, args.keys, sizes, seed))
-                elif side == "sqlite3":
-                    result = _sqlite_side(path, args.keys, sizes, seed)
-                else:
-                    result = asyncio.run(_aio_side(path, args.keys, sizes, seed))
-                runs[side].append(result)
-            finally:
-                shutil.rmtree(workdir, ignore_errors=True)
-    best = {side: _best(results) for side, results in runs.items()}
+    best = asyncio.run(_bench(args.keys, sizes, args.repeat))
     print(
         f"{platform.python_implementation()} {platform.python_version()}, keys={args.keys}, "
-        f"sizes={sizes}, best of {args.repeat}; transactions per second"
+        f"sizes={sizes}, best of {args.repeat} interleaved rounds; transactions per second"
     )
-    header = ("workload", "found", "sqlite3", "aiosqlite", "sqlite3/found", "found/aiosqlite")
-    print("{:<26}{:>11}{:>11}{:>11}{:>15}{:>17}".format(*header))
-    labels = {
-        "point": "10 point reads / tx",
-        "range": "100-key range read / tx",
-        "write": "10-key durable write / tx",
-        "concurrent": f"{CONCURRENCY} concurrent writers",
-    }
-    rows: List[Tuple[str, ...]] = []
-    for name, label in labels.items():
-        f, s, a = best["found"][name], best["sqlite3"][name], best["aiosqlite"][name]
-        rows.append(
-            (label, f"{f:,.0f}", f"{s:,.0f}", f"{a:,.0f}", f"{s / f:.2f}x", f"{f / a:.2f}x")
-        )
-    for row in rows:
-        print("{:<26}{:>11}{:>11}{:>11}{:>15}{:>17}".format(*row))
+    line = "{:<26}{:>10}{:>10}{:>11}{:>15}{:>17}"
+    print(
+        line.format("workload", "found", "sqlite3", "aiosqlite", "sqlite3/found", "found/aiosqlite")
+    )
+    for workload, label in LABELS.items():
+        f, s, a = (best[name][workload] for name in ("found", "sqlite3", "aiosqlite"))
+        cells = (f"{f:,.0f}", f"{s:,.0f}", f"{a:,.0f}", f"{s / f:.2f}x", f"{f / a:.2f}x")
+        print(line.format(label, *cells))
 
 
 if __name__ == "__main__":
