@@ -15,9 +15,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Optional
 
-from .._atomic import SET_VERSIONSTAMPED_KEY, SET_VERSIONSTAMPED_VALUE, split_stamp_offset
 from .._errors import FoundException, error
-from .engine import Mutation
 from .txoptions import TxOptions
 from .view import View
 from .watches import Watches
@@ -25,12 +23,11 @@ from .writemap import WriteMap
 
 if TYPE_CHECKING:
     from .database import EmbeddedDatabase
+    from .engine import Mutation
 
 METADATA_VERSION_KEY = b"\xff/metadataVersion"
-_MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
 _RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
 _TRUSTED = 2.0  # seconds a granted read version is surely readable (the window is 5 s)
-SET, CLEAR_RANGE = 0, 1
 Range = tuple[bytes, bytes]
 
 
@@ -227,72 +224,6 @@ class Attempt:
         for low, high in parts:
             self._approx_size += len(low) + len(high) + _RANGE_OVERHEAD
             self._read_conflicts.append((low, high))
-
-    # -- writes --------------------------------------------------------------------------------
-
-    def _record(self, op: int, key: bytes, param: bytes) -> None:
-        self._mutations.append(Mutation(op, key, param))
-        self._mutation_bytes += len(key) + len(param)
-
-    def _write_set(self, key: bytes, value: bytes, conflict: bool) -> None:
-        self._approx_size += len(key) + len(value) + _MUTATION_OVERHEAD
-        if conflict:
-            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
-            self._write_conflicts.append((key, key + b"\x00"))
-        self._writes.set(key, value)
-        self._record(SET, key, value)
-        self._watches.on_set(key, value)
-
-    def _write_clear(self, key: bytes, conflict: bool) -> None:
-        end = key + b"\x00"
-        self._approx_size += len(key) + len(end) + _RANGE_OVERHEAD
-        if conflict:
-            self._approx_size += _RANGE_OVERHEAD + len(key) + len(end)
-            self._write_conflicts.append((key, end))
-        self._writes.set(key, None)
-        self._record(CLEAR_RANGE, key, end)
-        self._watches.on_set(key, None)
-
-    def _write_clear_range(self, begin: bytes, end: bytes, conflict: bool) -> None:
-        self._approx_size += len(begin) + len(end) + _MUTATION_OVERHEAD
-        if conflict:
-            self._approx_size += _RANGE_OVERHEAD + len(begin) + len(end)
-        if begin == end:
-            return
-        if conflict:
-            self._write_conflicts.append((begin, end))
-        self._writes.clear_range(begin, end)
-        self._record(CLEAR_RANGE, begin, end)
-        self._watches.on_clear_range(begin, end)
-
-    def _write_atomic(self, key: bytes, param: bytes, op: int, conflict: bool) -> None:
-        if op == SET_VERSIONSTAMPED_KEY:
-            split = split_stamp_offset(key)
-            if split is None:
-                self._defer(error(2000))
-                return
-            self._mark_stamped_key_unreadable(*split)
-        elif op == SET_VERSIONSTAMPED_VALUE:
-            if split_stamp_offset(param) is None:
-                self._defer(error(2000))
-                return
-            self._writes.set_unreadable(key)
-        else:
-            self._writes.atomic(key, op, param)
-        self._approx_size += len(key) + len(param) + _MUTATION_OVERHEAD
-        if conflict:
-            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
-            self._write_conflicts.append((key, key + b"\x00"))
-        self._record(op, key, param)
-        self._watches.on_atomic(key)
-
-    def _mark_stamped_key_unreadable(self, body: bytes, offset: int) -> None:
-        version = self._read_version or 0
-        low = body[:offset] + version.to_bytes(8, "big") + bytes(2) + body[offset + 10 :]
-        high = body[:offset] + b"\xff" * 10 + body[offset + 10 :] + b"\x00"
-        high = min(high, self._options.max_read_key)
-        if low < high:
-            self._writes.add_unreadable_range(low, high)
 
     # -- commit outcome ------------------------------------------------------------------------
 

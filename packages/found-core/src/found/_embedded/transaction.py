@@ -19,12 +19,12 @@ import random
 import time
 from typing import TYPE_CHECKING, Optional
 
-from .._atomic import ATOMIC_CODES, SET_VERSIONSTAMPED_KEY, SET_VERSIONSTAMPED_VALUE
 from .._errors import FoundException, error
-from .attempt import METADATA_VERSION_KEY, Attempt
+from .attempt import METADATA_VERSION_KEY
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
+from .writes import Writes
 
 if TYPE_CHECKING:
     from .database import EmbeddedDatabase
@@ -35,7 +35,7 @@ _INITIAL_BACKOFF = 0.01
 _ADDRESS = b"127.0.0.1:4500"
 
 
-class EmbeddedTransaction(Attempt):
+class EmbeddedTransaction(Writes):
     """One transaction of an `EmbeddedDatabase` (see the module docstring)."""
 
     def __init__(self, database: EmbeddedDatabase) -> None:
@@ -197,78 +197,6 @@ class EmbeddedTransaction(Attempt):
             return future
         self._stamp_futures.append(future)
         return future
-
-    # -- writes ------------------------------------------------------------------------------
-
-    def set(self, key: bytes, value: bytes) -> None:
-        if key == METADATA_VERSION_KEY:
-            self._defer(error(2000))
-            return
-        conflict = self._options.consume_no_write_conflict()
-        if self._writable() and self._check_key(key, value):
-            self._write_set(key, value, conflict)
-
-    def clear(self, key: bytes) -> None:
-        conflict = self._options.consume_no_write_conflict()
-        if not self._writable():
-            return
-        if key >= self._options.max_write_key:
-            self._defer(error(2004))
-        elif len(key) <= self._options.max_key_size(key):
-            self._write_clear(key, conflict)
-
-    def clear_range(self, begin: bytes, end: bytes) -> None:
-        if begin > end:
-            self._defer(error(2005))
-            return
-        conflict = self._options.consume_no_write_conflict()
-        if not self._writable():
-            return
-        max_key = self._options.max_write_key
-        if begin > max_key or end > max_key:
-            self._defer(error(2004))
-            return
-        self._write_clear_range(begin, end, conflict)
-
-    def atomic_op(self, key: bytes, param: bytes, op: int) -> None:
-        conflict = self._options.consume_no_write_conflict()
-        if not self._writable():
-            return
-        if key == METADATA_VERSION_KEY:
-            if op != SET_VERSIONSTAMPED_VALUE or param != bytes(14):
-                self._defer(error(2000))
-                return
-        elif key >= self._options.max_write_key:
-            self._defer(error(2004))
-            return
-        if op not in ATOMIC_CODES:
-            self._defer(error(2018))
-        elif self._check_key(key, param):
-            if op == SET_VERSIONSTAMPED_KEY:
-                conflict = False
-            self._write_atomic(key, param, op, conflict)
-
-    def add_conflict_range(self, begin: bytes, end: bytes, conflict_type: int) -> None:
-        if conflict_type not in (0, 1):
-            raise error(2000)
-        if begin > end:
-            raise error(2005)
-        if not self._writable():
-            return
-        if conflict_type == 0:
-            max_key = self._options.max_read_key
-            metadata = begin == METADATA_VERSION_KEY and end == METADATA_VERSION_KEY + b"\x00"
-            if (begin > max_key or end > max_key) and not metadata:
-                self._defer(error(2004))
-            elif begin < end:
-                self._read_conflict(begin, end)
-            return
-        max_key = self._options.max_write_key
-        if begin > max_key or end > max_key:
-            self._defer(error(2004))
-        elif begin < end:
-            self._approx_size += len(begin) + len(end) + 32
-            self._write_conflicts.append((begin, end))
 
     # -- commit and retry --------------------------------------------------------------------
 

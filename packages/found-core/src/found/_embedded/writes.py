@@ -1,0 +1,166 @@
+"""The write side of the embedded transaction: set, clear, clear_range, atomic operations
+and manual conflict ranges (semantics reference §4, §6.3, §7, §8).
+
+Each write is checked as FoundationDB checks it (misuse after commit, system keys, sizes,
+mutation types, versionstamp offsets); a failure becomes the deferred error and the write is
+dropped. An accepted write goes to the write map (for the transaction's own reads), to the
+mutation list (for the engine), to the write-conflict ranges unless
+NEXT_WRITE_NO_WRITE_CONFLICT_RANGE was set, to the approximate size as FoundationDB counts
+it, and to the pending watches it may fire.
+"""
+
+from __future__ import annotations
+
+from .._atomic import (
+    ATOMIC_CODES,
+    SET_VERSIONSTAMPED_KEY,
+    SET_VERSIONSTAMPED_VALUE,
+    split_stamp_offset,
+)
+from .._errors import error
+from .attempt import METADATA_VERSION_KEY, Attempt
+from .engine import Mutation
+
+_MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
+_RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
+SET, CLEAR_RANGE = 0, 1
+
+
+class Writes(Attempt):
+    """Synchronous writes of a transaction (errors deferred, see the module docstring)."""
+
+    def set(self, key: bytes, value: bytes) -> None:
+        if key == METADATA_VERSION_KEY:
+            self._defer(error(2000))
+            return
+        conflict = self._options.consume_no_write_conflict()
+        if self._writable() and self._check_key(key, value):
+            self._write_set(key, value, conflict)
+
+    def clear(self, key: bytes) -> None:
+        conflict = self._options.consume_no_write_conflict()
+        if not self._writable():
+            return
+        if key >= self._options.max_write_key:
+            self._defer(error(2004))
+        elif len(key) <= self._options.max_key_size(key):
+            self._write_clear(key, conflict)
+
+    def clear_range(self, begin: bytes, end: bytes) -> None:
+        if begin > end:
+            self._defer(error(2005))
+            return
+        conflict = self._options.consume_no_write_conflict()
+        if not self._writable():
+            return
+        max_key = self._options.max_write_key
+        if begin > max_key or end > max_key:
+            self._defer(error(2004))
+            return
+        self._write_clear_range(begin, end, conflict)
+
+    def atomic_op(self, key: bytes, param: bytes, op: int) -> None:
+        conflict = self._options.consume_no_write_conflict()
+        if not self._writable():
+            return
+        if key == METADATA_VERSION_KEY:
+            if op != SET_VERSIONSTAMPED_VALUE or param != bytes(14):
+                self._defer(error(2000))
+                return
+        elif key >= self._options.max_write_key:
+            self._defer(error(2004))
+            return
+        if op not in ATOMIC_CODES:
+            self._defer(error(2018))
+        elif self._check_key(key, param):
+            if op == SET_VERSIONSTAMPED_KEY:
+                conflict = False
+            self._write_atomic(key, param, op, conflict)
+
+    def add_conflict_range(self, begin: bytes, end: bytes, conflict_type: int) -> None:
+        if conflict_type not in (0, 1):
+            raise error(2000)
+        if begin > end:
+            raise error(2005)
+        if not self._writable():
+            return
+        if conflict_type == 0:
+            max_key = self._options.max_read_key
+            metadata = begin == METADATA_VERSION_KEY and end == METADATA_VERSION_KEY + b"\x00"
+            if (begin > max_key or end > max_key) and not metadata:
+                self._defer(error(2004))
+            elif begin < end:
+                self._read_conflict(begin, end)
+            return
+        max_key = self._options.max_write_key
+        if begin > max_key or end > max_key:
+            self._defer(error(2004))
+        elif begin < end:
+            self._approx_size += len(begin) + len(end) + 32
+            self._write_conflicts.append((begin, end))
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _record(self, op: int, key: bytes, param: bytes) -> None:
+        self._mutations.append(Mutation(op, key, param))
+        self._mutation_bytes += len(key) + len(param)
+
+    def _write_set(self, key: bytes, value: bytes, conflict: bool) -> None:
+        self._approx_size += len(key) + len(value) + _MUTATION_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
+            self._write_conflicts.append((key, key + b"\x00"))
+        self._writes.set(key, value)
+        self._record(SET, key, value)
+        self._watches.on_set(key, value)
+
+    def _write_clear(self, key: bytes, conflict: bool) -> None:
+        end = key + b"\x00"
+        self._approx_size += len(key) + len(end) + _RANGE_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + len(key) + len(end)
+            self._write_conflicts.append((key, end))
+        self._writes.set(key, None)
+        self._record(CLEAR_RANGE, key, end)
+        self._watches.on_set(key, None)
+
+    def _write_clear_range(self, begin: bytes, end: bytes, conflict: bool) -> None:
+        self._approx_size += len(begin) + len(end) + _MUTATION_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + len(begin) + len(end)
+        if begin == end:
+            return
+        if conflict:
+            self._write_conflicts.append((begin, end))
+        self._writes.clear_range(begin, end)
+        self._record(CLEAR_RANGE, begin, end)
+        self._watches.on_clear_range(begin, end)
+
+    def _write_atomic(self, key: bytes, param: bytes, op: int, conflict: bool) -> None:
+        if op == SET_VERSIONSTAMPED_KEY:
+            split = split_stamp_offset(key)
+            if split is None:
+                self._defer(error(2000))
+                return
+            self._mark_stamped_key_unreadable(*split)
+        elif op == SET_VERSIONSTAMPED_VALUE:
+            if split_stamp_offset(param) is None:
+                self._defer(error(2000))
+                return
+            self._writes.set_unreadable(key)
+        else:
+            self._writes.atomic(key, op, param)
+        self._approx_size += len(key) + len(param) + _MUTATION_OVERHEAD
+        if conflict:
+            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
+            self._write_conflicts.append((key, key + b"\x00"))
+        self._record(op, key, param)
+        self._watches.on_atomic(key)
+
+    def _mark_stamped_key_unreadable(self, body: bytes, offset: int) -> None:
+        version = self._read_version or 0
+        low = body[:offset] + version.to_bytes(8, "big") + bytes(2) + body[offset + 10 :]
+        high = body[:offset] + b"\xff" * 10 + body[offset + 10 :] + b"\x00"
+        high = min(high, self._options.max_read_key)
+        if low < high:
+            self._writes.add_unreadable_range(low, high)
