@@ -7,9 +7,9 @@ error codes, options, versionstamps, watches and `on_error`. Synchronous writes 
 their failure becomes the deferred error raised by the next awaited call. Reads run on the
 event loop thread straight against the engine; only `commit` awaits the engine.
 
-State of an attempt lives in `_Attempt` (cleared by reset and by `on_error`); the retry
-counter, backoff and creation time live on the transaction. `_poison` is the error every
-call fails with once set (1025 cancelled, 1031 timed out, 2017 used during commit).
+The per-attempt state and shared checks live in `attempt.Attempt`, the write path in
+`writes.Writes`; this module adds the reads, options, commit and `on_error`. The retry
+counter, backoff and creation time survive `on_error`; `reset` clears them too.
 """
 
 from __future__ import annotations
