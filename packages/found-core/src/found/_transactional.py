@@ -12,6 +12,7 @@ transaction that keeps conflicting fails instead of spinning forever; a database
 from __future__ import annotations
 
 import asyncio
+import inspect
 import struct
 import time
 from collections.abc import Awaitable
@@ -81,13 +82,21 @@ async def transactional(
 
         await found.transactional(db, hello, b"hello")
     """
+    if not callable(func):
+        raise TypeError(f"func must be an async function, not {type(func).__name__}")
     tx = _begin(db, snapshot)
     backend = tx._tx
     try:
         while True:
             try:
                 await _fire(db.hooks.on_begin, tx)
-                out = await func(tx, *args, **kwargs)
+                pending = func(tx, *args, **kwargs)
+                if not inspect.isawaitable(pending):
+                    raise TypeError(
+                        f"func must return an awaitable (be an async function); "
+                        f"{getattr(func, '__name__', func)!r} returned {type(pending).__name__}"
+                    )
+                out = await pending
                 size = await _commit(tx)
             except FoundException as exc:
                 try:

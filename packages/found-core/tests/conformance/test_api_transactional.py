@@ -212,3 +212,25 @@ async def test_wrong_argument_types_name_the_argument(db: found.Database) -> Non
         await found.transactional(db, _write, b"k", "text")
     with pytest.raises(TypeError, match="tx"):
         await found.get(None, b"k")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="func"):
+        await found.transactional(db, "not callable")  # type: ignore[arg-type]
+
+    def not_async(tx: found.Transaction) -> int:
+        return 1
+
+    with pytest.raises(TypeError, match="awaitable"):
+        await found.transactional(db, not_async)  # type: ignore[arg-type]
+
+
+async def test_timeout_option_inside_transactional_is_not_retried(db: found.Database) -> None:
+    attempts = []
+
+    async def slow(tx: found.Transaction) -> None:
+        attempts.append(1)
+        found.set_option(tx, "timeout", 1)
+        await asyncio.sleep(0.05)
+        await found.get(tx, b"k")
+
+    with pytest.raises(found.TransactionTimedOut):
+        await found.transactional(db, slow)
+    assert attempts == [1]
