@@ -82,6 +82,14 @@ async def test_conflict_records_are_collected_but_window_still_checked(engine, c
     clock.advance(6)
     await put(engine, {b"c": b"late"})
     assert engine.stats()["log_rows"] == 1
+    # the commit after read_version is recent: the read version is still usable, and the
+    # conflict with that commit is still known
+    with pytest.raises(FoundException) as failure:
+        await engine.commit(read_version, [Mutation(SET, b"d", b"1")], [(b"c", b"d")], [])
+    assert failure.value.code == 1020
+    clock.advance(6)
+    await put(engine, {b"e": b"1"})
+    assert engine.stats()["log_rows"] == 1
     with pytest.raises(FoundException) as failure:
         await engine.commit(read_version, [Mutation(SET, b"d", b"1")], [(b"c", b"d")], [])
     assert failure.value.code == 1007

@@ -94,6 +94,10 @@ async def test_read_version_window(engine, clock, put):
     assert engine.get(b"k", first) == b"1"
     clock.advance(0.2)
     await put(engine, {b"k": b"3"})
+    # `first` is still usable: the commit after it (at 4.9 s) is less than 5 s old
+    assert engine.get(b"k", first) == b"1"
+    clock.advance(4.9)
+    await put(engine, {b"k": b"4"})
     for read in (engine.check_read_version, lambda v: engine.get(b"k", v)):
         with pytest.raises(FoundException) as future:
             read(first)
@@ -102,8 +106,20 @@ async def test_read_version_window(engine, clock, put):
         engine.get_range(b"", b"\xff", first, 0, False)
     assert future.value.code == 1007
     with pytest.raises(FoundException) as future:
-        await put(engine, {b"k": b"4"}, read_version=first, reads=[(b"k", b"k\x00")])
+        await put(engine, {b"k": b"5"}, read_version=first, reads=[(b"k", b"k\x00")])
     assert future.value.code == 1007
+
+
+async def test_read_versions_survive_an_idle_period(engine, clock, put):
+    # Versions only advance with commits, so after 10 idle seconds the first commit jumps
+    # 10,000,000 versions ahead; read versions taken before it are not stale because of that.
+    await put(engine, {b"a": b"1"})
+    clock.advance(10)
+    read_version = engine.latest_version()
+    await put(engine, {b"b": b"1"})
+    await put(engine, {b"c": b"1"}, read_version=read_version, reads=[(b"a", b"a\x00")])
+    assert engine.get(b"a", read_version) == b"1"
+    engine.check_read_version(read_version)
 
 
 async def test_versions_follow_the_clock_and_never_go_back(engine, clock, put):

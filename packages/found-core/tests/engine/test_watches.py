@@ -101,6 +101,7 @@ async def test_commit_from_another_process(engine, directory, put, spawn):
     await put(engine, {b"remote": b"before"})
     watch = engine.watch(b"remote", b"before")
     process = spawn("writer", directory, "remote", "after")
+    # the child's exit status first: a failed child is reported at once, with its stderr
+    await asyncio.get_running_loop().run_in_executor(None, spawn.finish, process)
     await asyncio.wait_for(watch, GUARD)
-    spawn.finish(process)
     assert engine.get(b"remote", engine.latest_version()) == b"after"

@@ -12,8 +12,10 @@ finds no row, which also means absent).
 
 Invariants:
 
-- a read at version r >= gc_version returns what it returned before the pass: every row
-  removed was superseded by, or is, a row at version <= gc_version <= r;
+- a read at a version r that is not too old (`versions.too_old`) returns what it returned
+  before the pass: a removed row was superseded by, or is, a row at some version
+  c <= gc_version <= horizon; c > r would make r too old, so c <= r and the row was
+  invisible at r anyway;
 - ``gc_version`` <= horizon, so every read version inside the window stays readable;
 - log rows at or below the horizon are deleted oldest first; ``log_floor`` is the newest
   deleted, so every log row > ``log_floor`` is still present (watch pollers rely on it).

@@ -7,7 +7,9 @@ one ``BEGIN IMMEDIATE ... COMMIT`` and so one fsync (group commit).
 Per transaction, in batch order, under the commit lock:
 
 1. version = ``max(last_version + 1, clock())`` (`versions.next_version`);
-2. 1009 if its read version is beyond ``last_version``; 1007 if it left the window;
+2. 1009 if its read version is beyond ``last_version``; 1007 if it left the window
+   (`versions.too_old`, judged against the commits before it, earlier ones of the batch
+   included);
 3. malformed mutations fail it alone: 2018 for an unknown type, 2000 for a bad versionstamp
    offset (checked before anything is written, so a failed transaction writes nothing);
 4. 1020 if a read-conflict range meets a write range committed after its read version,
@@ -137,7 +139,7 @@ class Committer:
         first = last
         for order, request in enumerate(batch):
             try:
-                outcome = self._one(request, order, last, gc_version)
+                outcome = self._one(request, order, last, log_floor)
             except (FoundException, TypeError) as exc:
                 results.append(exc)
                 continue
@@ -150,11 +152,11 @@ class Committer:
             rows(conn, _META, (last, cursor[0], cursor[1], log_floor))
         return results, horizon
 
-    def _one(self, request: Request, order: int, last: int, gc_version: int) -> Outcome:
+    def _one(self, request: Request, order: int, last: int, log_floor: int) -> Outcome:
         read_version = request.read_version
         if read_version > last:
             raise error(1009)
-        if too_old(read_version, last, gc_version):
+        if too_old(read_version, last, log_floor, self._newer_commit(read_version, last)):
             raise error(1007)
         validate(request.mutations)
         if request.read_conflicts and self.recent.conflicts(
@@ -172,6 +174,17 @@ class Committer:
         )
         self.recent.add(version, conflicts)
         return Outcome(version, stamp, touched)
+
+    def _newer_commit(self, read_version: int, last: int) -> bool:
+        """Whether the log holds a commit in (read_version, last - WINDOW]."""
+        if read_version >= last - WINDOW:
+            return False
+        found = rows(
+            self.conn,
+            "SELECT 1 FROM log WHERE version > ? AND version <= ? LIMIT 1",
+            (read_version, last - WINDOW),
+        )
+        return bool(found)
 
     def _apply(
         self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, stamp: bytes

@@ -12,8 +12,8 @@ and `engine_watches` state the invariants behind each):
   one SQLite statement (or one short read transaction), so no read transaction outlives a
   call and the WAL can always be checkpointed;
 - versions grow strictly across processes, about 1,000,000 per second of wall clock;
-  reads below ``latest_version() - 5,000,000`` (or below what the collector removed) fail
-  with 1007, beyond ``latest_version()`` with 1009;
+  reads and commits at a read version whose next commit is more than 5,000,000 versions
+  older than the newest commit fail with 1007, beyond ``latest_version()`` with 1009;
 - strict serializability: a commit fails with 1020 iff a read-conflict range meets a
   write-conflict range committed after its read version, by any process;
 - durability: ``commit`` returns after SQLite's COMMIT with ``synchronous=FULL`` (WAL
@@ -44,17 +44,20 @@ from .conflicts import Range, coalesce, decode
 from .engine_watches import Watches
 from .filelock import FileLock
 from .schema import rows
-from .versions import Clock, too_old, wall_clock
+from .versions import NEWER_COMMIT_SQL, Clock, too_old, wall_clock
 
 #: Most transactions written in one SQLite transaction (the stamp's batch order is 16 bits).
 MAX_BATCH = 1024
+#: Event loop iterations a finished batch waits for its callers' next commits.
+_GATHER_HOPS = 4
 
 _GET = (
-    "SELECT (SELECT value FROM kv WHERE key = ?1 AND version <= ?2 ORDER BY version DESC"
-    " LIMIT 1), last_version, gc_version FROM meta WHERE id = 0"
+    "SELECT (SELECT value FROM kv WHERE key = ?2 AND version <= ?1 ORDER BY version DESC"
+    f" LIMIT 1), last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
 )
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
-_VERSIONS = "SELECT last_version, gc_version FROM meta WHERE id = 0"
+_LAST = "SELECT last_version FROM meta WHERE id = 0"
+_WINDOW = f"SELECT last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
 _RANGE = (
     "SELECT key, value, MAX(version) FROM kv WHERE key >= ? AND key < ? AND version <= ?"
     " GROUP BY key HAVING value IS NOT NULL ORDER BY key {} LIMIT ?"
@@ -152,21 +155,16 @@ class Engine:
 
     def latest_version(self) -> int:
         """The read version to hand out: the newest commit of any process."""
-        return self._versions()[0]
-
-    def check_read_version(self, version: int) -> None:
-        """1009 if `version` is beyond the newest commit, 1007 if it left the 5 s window."""
-        last, gc_version = self._versions()
-        if version > last:
-            raise error(1009)
-        if too_old(version, last, gc_version):
-            raise error(1007)
-
-    def _versions(self) -> tuple[int, int]:
         self._check_open()
         with self._read_lock:
-            last, gc_version = rows(self._reader, _VERSIONS)[0]
-        return last, gc_version
+            return int(rows(self._reader, _LAST)[0][0])
+
+    def check_read_version(self, version: int) -> None:
+        """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
+        self._check_open()
+        with self._read_lock:
+            last, log_floor, newer = rows(self._reader, _WINDOW, (version,))[0]
+        _check_version(version, last, log_floor, newer)
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -174,8 +172,8 @@ class Engine:
         """The value of `key` as of `version` (None when absent)."""
         self._check_open()
         with self._read_lock:
-            value, last, gc_version = rows(self._reader, _GET, (key, version))[0]
-        _check_version(version, last, gc_version)
+            value, last, log_floor, newer = rows(self._reader, _GET, (version, key))[0]
+        _check_version(version, last, log_floor, newer)
         return value
 
     def get_range(
@@ -192,11 +190,11 @@ class Engine:
             # One read transaction: the version check and the rows see the same snapshot.
             rows(reader, "BEGIN")
             try:
-                last, gc_version = rows(reader, _VERSIONS)[0]
+                last, log_floor, newer = rows(reader, _WINDOW, (version,))[0]
                 found = rows(reader, sql, (begin, end, version, limit or -1)) if begin < end else []
             finally:
                 rows(reader, "COMMIT")
-        _check_version(version, last, gc_version)
+        _check_version(version, last, log_floor, newer)
         return [(key, value) for key, value, _ in found]
 
     def estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
@@ -276,7 +274,6 @@ class Engine:
     def _batch_done(
         self, loop: asyncio.AbstractEventLoop, batch: list[Any], done: ConcurrentFuture[Any]
     ) -> None:
-        self._busy = False
         failure = done.exception()
         touched: list[Range] = []
         if failure is not None:
@@ -291,7 +288,24 @@ class Engine:
                     touched.extend(result.touched)
         if touched:
             self._watches.notify(coalesce(touched))
-        if self._queue and not self._closed:
+        loop.call_soon(self._resume, loop, len(batch), _GATHER_HOPS)
+
+    def _resume(self, loop: asyncio.AbstractEventLoop, previous: int, hops: int) -> None:
+        """Start the next batch, after letting the callers just woken commit again.
+
+        Callers whose commit completed usually commit again within a few event loop
+        iterations; starting the next batch at once would write the first of them alone and
+        the rest one fsync later. So the committer stays busy for up to `hops` iterations,
+        or until as many commits as the last batch held are queued. No clock is involved.
+        """
+        if self._closed:
+            self._busy = False
+            return
+        if hops and len(self._queue) < previous:
+            loop.call_soon(self._resume, loop, previous, hops - 1)
+            return
+        self._busy = False
+        if self._queue:
             self._next_batch(loop)
 
     # -- watches -------------------------------------------------------------------------
@@ -350,10 +364,10 @@ class Engine:
         return {"kv_rows": kv, "log_rows": log}
 
 
-def _check_version(version: int, last: int, gc_version: int) -> None:
+def _check_version(version: int, last: int, log_floor: int, newer: int) -> None:
     if version > last:
         raise error(1009)
-    if too_old(version, last, gc_version):
+    if too_old(version, last, log_floor, bool(newer)):
         raise error(1007)
 
 

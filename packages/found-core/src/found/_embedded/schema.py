@@ -16,8 +16,8 @@ and ``lock`` (the commit lock, see `filelock`). Tables:
 ``meta``
     A single row: ``last_version`` (newest commit), the collector's cursor
     ``(gc_version, gc_key)`` and ``log_floor`` (newest version whose log row may have been
-    deleted). ``gc_version`` is also the read floor: a read at a version below it may miss
-    rows the collector removed, so it fails with 1007.
+    deleted). Reads and commits judge their read version against ``last_version``,
+    ``log_floor`` and the log (`versions.too_old`).
 
 Invariants (checked by `check_consistency`):
 

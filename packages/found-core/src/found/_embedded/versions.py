@@ -6,10 +6,17 @@ FoundationDB's. Invariants:
 - commit versions grow strictly, across every process sharing the database: a commit takes
   ``max(last_version + 1, clock())`` where ``last_version`` is read inside the exclusive
   commit, so a wall clock that steps back never reuses or reorders versions;
-- the read version handed out (GRV) is the newest committed version, so it is >= every
-  commit acknowledged anywhere and < every commit made after it;
-- the window: reads and commits at a read version below ``last_version - WINDOW`` fail with
-  1007 (transaction_too_old); the collector only removes data older than that bound.
+- the read version handed out (GRV) is the newest committed version. It is >= every commit
+  acknowledged anywhere, and every commit not yet visible (in flight in any process) gets a
+  larger version, so a snapshot never changes under a reader. (A GRV taken from the clock
+  could not promise that without asking every committer.)
+- the window: a read version r stays usable until the first commit after it is more than
+  5,000,000 versions (5 s) older than the newest commit: r is *too old* (1007) iff some
+  commit c has ``r < c <= last_version - WINDOW``. While r is usable, the data at r is
+  exactly the data at some version inside the window, which is all the collector keeps.
+  Measuring from the superseding commit, not from r itself, means a read version taken
+  after an idle period (when versions did not advance) is not stale the moment the next
+  commit jumps the version forward with the clock.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-#: Versions kept readable behind the newest commit: FoundationDB's 5 seconds.
+#: Versions of history kept behind the newest commit: FoundationDB's 5 seconds.
 WINDOW = 5_000_000
 
 Clock = Callable[[], int]
@@ -34,6 +41,21 @@ def next_version(last_version: int, clock: Clock) -> int:
     return now if now > last_version else last_version + 1
 
 
-def too_old(read_version: int, last_version: int, gc_version: int) -> bool:
-    """Whether a read or commit at `read_version` has left the window (error 1007)."""
-    return read_version < last_version - WINDOW or read_version < gc_version
+def too_old(read_version: int, last_version: int, log_floor: int, newer_commit_in: bool) -> bool:
+    """Whether `read_version` left the window (error 1007).
+
+    `log_floor` is the newest commit whose log row was collected (it lies below the
+    horizon); `newer_commit_in` says whether the log holds a commit in
+    ``(read_version, last_version - WINDOW]`` (only consulted below the horizon).
+    """
+    if read_version >= last_version - WINDOW:
+        return False
+    return read_version < log_floor or newer_commit_in
+
+
+#: SQL for the `newer_commit_in` flag, with ?1 = read version, evaluated against `meta`'s
+#: own row so a read checks its version in the same snapshot as its data.
+NEWER_COMMIT_SQL = (
+    "CASE WHEN ?1 >= last_version - 5000000 THEN 0 ELSE EXISTS(SELECT 1 FROM log"
+    " WHERE version > ?1 AND version <= last_version - 5000000) END"
+)
