@@ -100,7 +100,7 @@ async def run(directory: str, steps: list) -> None:
                 history.append((version, apply(history[-1][1], mutations), writes))
             newest = engine.latest_version()
             assert newest == history[-1][0]
-            for (version, snapshot, _), following in zip(history, history[1:] + [None]):
+            for (version, snapshot, _), following in zip(history, [*history[1:], None]):
                 if following is None or following[0] > newest - WINDOW:  # not too old
                     rows = engine.get_range(b"", b"\xff", version, 0, False)
                     assert rows == sorted(snapshot.items())
