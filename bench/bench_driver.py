@@ -102,6 +102,11 @@ async def run_found(cluster_file: str) -> dict[str, float]:
 
 
 def run_official(cluster_file: str) -> dict[str, float]:
+    import ctypes
+    import types
+
+    if not hasattr(ctypes, "pythonapi"):  # PyPy: select the binding's own callback pinning
+        ctypes.pythonapi = types.SimpleNamespace()  # type: ignore[attr-defined]
     import fdb
 
     fdb.api_version(730)

@@ -258,11 +258,23 @@ class OfficialAdapter:
         del tr
 
 
-def main() -> None:
-    seed, steps, cluster_file = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def official_binding() -> Any:
+    """`fdb` at API 730. On PyPy, whose ctypes has no `pythonapi`, the binding's own fallback
+    for pinning callbacks (a set) is selected by giving it an empty `pythonapi`."""
+    import ctypes
+    import types
+
+    if not hasattr(ctypes, "pythonapi"):
+        ctypes.pythonapi = types.SimpleNamespace()  # type: ignore[attr-defined]
     import fdb
 
     fdb.api_version(730)
+    return fdb
+
+
+def main() -> None:
+    seed, steps, cluster_file = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    fdb = official_binding()
     db = fdb.open(cluster_file)
     entries = asyncio.run(execute(generate(seed, steps), OfficialAdapter(fdb, db)))
     print(json.dumps(entries))
