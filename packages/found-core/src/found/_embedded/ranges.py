@@ -52,7 +52,9 @@ def read_page(
     if begin >= end:
         return result, False
     spent = 0
-    hint = rows if rows < UNLIMITED else 0
+    # First engine batch: enough rows for the limits when rows are ~32 bytes, so a typical
+    # page costs one engine call while a huge range is never fetched beyond the page.
+    hint = min(rows, byte_limit // 32 + 1)
     for key, value in view.rows(begin, end, reverse, hint):
         result.append((key, value))
         spent += len(key) + len(value) + 8
