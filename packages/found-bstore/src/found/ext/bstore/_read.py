@@ -63,13 +63,13 @@ async def _chunks(
 ) -> AsyncIterator[bytes]:
     """Decoded chunks `start` .. `stop - 1` of storage id `sid`, checked to be contiguous.
 
-    `whole` asks for every chunk in as few pages as possible (the caller keeps them all
+    `whole` asks for every chunk in one page (EXACT mode: the caller keeps them all
     anyway); otherwise pages start small and grow, so an early stop reads little.
     """
     begin = chunk_key(store, sid, start)
     _, end = chunk_range(store, sid)
     expected = start
-    mode = found.STREAMING_MODE_WANT_ALL if whole else found.STREAMING_MODE_ITERATOR
+    mode = found.STREAMING_MODE_EXACT if whole else found.STREAMING_MODE_ITERATOR
     async for key, value in found.query(tx, begin, end, limit=stop - start, mode=mode):
         if _index(store, key) != expected:
             raise BStoreException(f"damaged blob in {store.name!r}: chunk {expected} missing")
