@@ -193,3 +193,31 @@ async def test_thousands_of_concurrent_atomic_commits(db):
     tx = found.make_transaction(db)
     assert await found.get(tx, b"total") == (1000).to_bytes(4, "little")
     assert len(await found.get_range(tx, b"item", b"item\xff")) == 1000
+
+
+async def test_conflict_ranges_in_special_keys(db):
+    read = b"\xff\xff/transaction/read_conflict_range/"
+    write = b"\xff\xff/transaction/write_conflict_range/"
+    tx = found.make_transaction(db)
+    await found.get(tx, b"a")
+    await tx.backend.get(b"z", True)  # snapshot: no conflict range
+    found.set(tx, b"b", b"1")
+    found.clear(tx, b"c", b"e")
+    found.clear(tx, b"d", b"f")
+    assert await found.get_range(tx, read, read + b"\xff") == [
+        (read + b"a", b"1"),
+        (read + b"a\x00", b"0"),
+    ]
+    assert await found.get_range(tx, write, write + b"\xff") == [
+        (write + b"b", b"1"),
+        (write + b"b\x00", b"0"),
+        (write + b"c", b"1"),
+        (write + b"f", b"0"),
+    ]
+    assert await found.get(tx, write + b"c") == b"1"
+    with pytest.raises(found.FoundException) as info:
+        await found.get_range(tx, b"\xff\xff/nothing/", b"\xff\xff/nothing0")
+    assert info.value.code == 2113
+    with pytest.raises(found.FoundException) as info:
+        await found.get_range(tx, read, b"\xff\xff/zzz")
+    assert info.value.code == 2112

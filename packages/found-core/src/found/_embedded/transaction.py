@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
+from . import special
 from .attempt import METADATA_VERSION_KEY
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
@@ -93,6 +94,8 @@ class EmbeddedTransaction(Writes):
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
         self._check()
         options = self._options
+        if key.startswith(special.SPECIAL_BEGIN):
+            return special.get(self._special_rows(), key)
         if key >= options.max_read_key and key != METADATA_VERSION_KEY:
             raise error(2004)
         if len(key) > options.max_key_size(key):
@@ -130,6 +133,13 @@ class EmbeddedTransaction(Writes):
     ) -> tuple[list[tuple[bytes, bytes]], bool]:
         self._check()
         rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
+        if begin_key >= special.SPECIAL_BEGIN:
+            return self._special_range(
+                normalize(begin_key, begin_or_equal, begin_offset),
+                normalize(end_key, end_or_equal, end_offset),
+                rows,
+                reverse,
+            )
         max_key = self._options.max_read_key
         if begin_key > max_key or end_key > max_key:
             raise error(2004)
@@ -144,6 +154,18 @@ class EmbeddedTransaction(Writes):
             if conflict is not None:
                 self._read_conflict(*conflict)
         return page, more
+
+    def _special_rows(self) -> list[tuple[bytes, bytes]]:
+        return special.module_rows(self._read_conflicts, self._write_conflicts)
+
+    def _special_range(
+        self, begin: tuple[bytes, int], end: tuple[bytes, int], limit: int, reverse: bool
+    ) -> tuple[list[tuple[bytes, bytes]], bool]:
+        rows = self._special_rows()
+        low = begin[0] if begin[1] == 1 else special.resolve(rows, *begin)
+        high = end[0] if end[1] == 1 else special.resolve(rows, *end)
+        special.check_range(low, high)
+        return special.read(rows, low, high, limit, reverse)
 
     async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
         self._check()
