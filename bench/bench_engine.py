@@ -213,8 +213,11 @@ async def _bench(keys: int, sizes: Dict[str, int], repeat: int) -> Dict[str, Dic
             await side.open(os.path.join(workdir, name))  # type: ignore[attr-defined]
         try:
             for workload in LABELS:
-                for _ in range(repeat):
-                    for name, side in sides.items():
+                for round_ in range(repeat):
+                    names = list(sides)
+                    names = names[round_ % 3 :] + names[: round_ % 3]  # rotate who goes first
+                    for name in names:
+                        side = sides[name]
                         if workload == "concurrent":
                             t0 = time.perf_counter()
                             await side.concurrent(sizes[workload])
