@@ -134,3 +134,19 @@ async def test_read_lock_aware_transactions_are_read_only(db):
     found.set_option(tx, "read_lock_aware")
     found.set(tx, b"k", b"v")
     assert await _code(found.commit(tx)) == 2023
+
+
+async def test_backoff_doubles_up_to_max_retry_delay(tmp_path):
+    # Embedded only: the backoff state is internal; its growth is what on_error promises.
+    async with await found.open(directory=str(tmp_path / "db")) as db:
+        tx = found.make_transaction(db)
+        found.set_option(tx, "max_retry_delay", 30)
+        assert tx.backend._backoff == 0.01
+        await tx.backend.on_error(1020)
+        assert tx.backend._backoff == 0.02
+        await tx.backend.on_error(1020)
+        assert tx.backend._backoff == 0.03  # capped by the persistent max_retry_delay
+        await tx.backend.on_error(1007)  # fixed short delay, backoff unchanged
+        assert tx.backend._backoff == 0.03
+        found.reset(tx)
+        assert tx.backend._backoff == 0.01

@@ -82,3 +82,24 @@ async def test_range_results_exclude_system_keys(tx):
     found.set(tx, b"\xff/x", b"sys")
     assert [k for k, _ in await found.get_range(tx, b"k19", b"\xff")] == [b"k19"]
     assert [k for k, _ in await found.get_range(tx, b"k19", b"\xff\xff")][-1] == b"\xff/x"
+
+
+async def test_iterator_mode_grows_with_iteration(db):
+    setup = found.make_transaction(db)
+    for i in range(700):
+        found.set(setup, b"r%03d" % i, b"v" * 10)  # 4 + 10 + 8 = 22 bytes per row
+    await found.commit(setup)
+    tx = found.make_transaction(db)
+    sizes = []
+    for iteration in (1, 2, 3):
+        rows, more = await tx.backend.get_range(
+            b"r", False, 1, b"s", False, 1, 0, 0, int(M.ITERATOR), iteration, False, False
+        )
+        assert more
+        sizes.append(len(rows))
+    # byte targets 4096, 6144, 9216: the row that reaches the target is included
+    assert sizes == [-(-4096 // 22), -(-6144 // 22), -(-9216 // 22)]
+    rows, more = await tx.backend.get_range(
+        b"r", False, 1, b"s", False, 1, 0, 2000, int(M.SERIAL), 1, False, False
+    )
+    assert len(rows) == -(-2000 // 22) and more  # caller's target below the mode's
