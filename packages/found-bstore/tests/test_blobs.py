@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import random
+import threading
 import uuid
 
 import pytest
@@ -159,7 +160,7 @@ async def test_zstd_missing_is_a_clear_error(monkeypatch) -> None:
         return real(name, *args)
 
     monkeypatch.setattr(importlib, "import_module", fake)
-    monkeypatch.setattr(_codec, "_decompressor", None)
+    monkeypatch.setattr(_codec, "_local", threading.local())  # no cached zstd objects
     with pytest.raises(bstore.BStoreException, match="pip install"):
         bstore.make("z", ("test-bstore",), "zstd")
     with pytest.raises(bstore.BStoreException, match="zstandard"):

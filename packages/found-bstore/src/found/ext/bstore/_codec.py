@@ -11,6 +11,7 @@ zstandard is imported lazily: a store without compression works where it is not 
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterator
 from typing import Any, Optional
 
@@ -20,8 +21,8 @@ RAW = b"\x00"
 ZSTD = b"\x01"
 
 _ZSTD_LEVEL = 3
-_compressor: Any = None
-_decompressor: Any = None
+# zstandard's (de)compressor objects must not be shared between threads: one per thread.
+_local = threading.local()
 
 
 def zstandard() -> Any:
@@ -36,19 +37,19 @@ def zstandard() -> Any:
 
 
 def _compress(data: bytes) -> bytes:
-    global _compressor
-    if _compressor is None:
-        _compressor = zstandard().ZstdCompressor(level=_ZSTD_LEVEL)
-    return _compressor.compress(data)
+    compressor = getattr(_local, "compressor", None)
+    if compressor is None:
+        compressor = _local.compressor = zstandard().ZstdCompressor(level=_ZSTD_LEVEL)
+    return compressor.compress(data)
 
 
 def _decompress(data: bytes) -> bytes:
-    global _decompressor
-    if _decompressor is None:
-        _decompressor = zstandard().ZstdDecompressor()
+    decompressor = getattr(_local, "decompressor", None)
+    if decompressor is None:
+        decompressor = _local.decompressor = zstandard().ZstdDecompressor()
     # Frames written by `ZstdCompressor.compress` record their content size, which bounds
     # the output; a damaged frame raises zstandard.ZstdError.
-    return _decompressor.decompress(data)
+    return decompressor.decompress(data)
 
 
 def encode(raw: bytes, compression: Optional[str]) -> bytes:
