@@ -103,10 +103,10 @@ INTERPRETERS = _interpreters()
 _wheelhouse: list[Path] = []  # filled once per nox run by `_wheels`
 
 
-def _pin(name: str, extras: bool = True) -> str:
+def _pin(name: str) -> str:
     """`name[every extra]==version` as a pip requirement, from the package's pyproject."""
     project = PYPROJECTS[name]["project"]
-    names = sorted(project.get("optional-dependencies", {})) if extras else []
+    names = sorted(project.get("optional-dependencies", {}))
     return f"{name}{'[' + ','.join(names) + ']' if names else ''}=={project['version']}"
 
 
