@@ -113,3 +113,20 @@ async def test_metadata_version_key(db):
     assert len(await found.get(tx, key)) == 10
     found.set(tx, key, b"x")
     assert await _code(found.commit(tx)) == 2000
+
+
+async def test_stamped_key_is_a_write_conflict_once_stamped(db):
+    reader = found.make_transaction(db)
+    assert await found.get_range(reader, b"log/", b"log0") == []
+    writer = found.make_transaction(db)
+    found.set_versionstamped_key(writer, _with_offset(b"log/" + b"\x00" * 10, 4), b"entry")
+    await found.commit(writer)
+    found.set(reader, b"other", b"1")
+    assert await _code(found.commit(reader)) == 1020
+    unrelated = found.make_transaction(db)
+    await found.get(unrelated, b"log/")  # the exact key the placeholder bytes would form
+    writer = found.make_transaction(db)
+    found.set_versionstamped_key(writer, _with_offset(b"log/" + b"\x00" * 10, 4), b"entry")
+    await found.commit(writer)
+    found.set(unrelated, b"other", b"1")
+    await found.commit(unrelated)  # only the stamped key conflicts, not a guess of it

@@ -166,7 +166,10 @@ class Committer:
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
         touched = coalesce(self._apply(request.mutations, version, stamp))
-        conflicts = coalesce(request.write_conflicts)
+        # FoundationDB's proxy adds the final key of each versionstamped-key write as a
+        # write conflict (the client cannot: the key exists only once stamped).
+        stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
+        conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
         rows(
             self.conn,
             _LOG,
