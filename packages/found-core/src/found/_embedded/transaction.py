@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _BACKOFF_CODES = frozenset({1020, 1021, 1038, 1042, 1078, 1037, 1051, 1213, 1079, 1223})
 _FIXED_DELAY_CODES = frozenset({1007, 1009})
+_RETRYABLE = _BACKOFF_CODES | _FIXED_DELAY_CODES | {1039}  # 1039: retry at once
 _INITIAL_BACKOFF = 0.01
 _ADDRESS = b"127.0.0.1:4500"
 
@@ -250,7 +251,7 @@ class EmbeddedTransaction(Writes):
         limit = self._options.retry_limit
         hit = limit != -1 and self._retries >= limit
         self._retries += 1
-        if hit or code not in _BACKOFF_CODES | _FIXED_DELAY_CODES | {1039}:
+        if hit or code not in _RETRYABLE:
             self._poison_with(1025)
             raise error(2000 if code == 0 else code)
         max_delay = self._options.max_retry_delay_ms / 1000.0
