@@ -95,7 +95,7 @@ keys = st.binary(max_size=3)
 ranges = st.lists(st.tuples(keys, keys), max_size=6)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(ranges)
 def test_coalesce_and_encoding(raw):
     merged = coalesce(raw)
@@ -108,7 +108,7 @@ def test_coalesce_and_encoding(raw):
         assert inside_raw == any(b <= key < e for b, e in merged)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(st.lists(ranges, min_size=1, max_size=5), ranges, st.integers(0, 5))
 def test_recent_writes_match_brute_force(commits, reads, read_version):
     recent = RecentWrites()

@@ -117,7 +117,7 @@ async def run(directory: str, steps: list) -> None:
         engine.close()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(step, min_size=1, max_size=12))
 def test_engine_matches_model(steps):
     directory = tempfile.mkdtemp(prefix="found-model-")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from found._embedded.engine import Engine, Mutation
@@ -194,3 +196,42 @@ async def test_closed_engine_refuses_calls(directory):
         assert future.value.code == 1000
     with pytest.raises(FoundException):
         await engine.commit(1, [Mutation(SET, b"k", b"v")], [], [])
+
+
+def test_engine_outlives_an_event_loop(directory):
+    """An event loop closing with a commit in flight and a watch pending does not wedge the
+    engine for the next loop."""
+    engine = Engine.open(directory)
+    other = Engine.open(directory)
+    try:
+
+        async def abandon() -> None:
+            engine.watch(b"w", None)
+            other.watch(b"w", None)
+            pending = asyncio.ensure_future(
+                engine.commit(engine.latest_version(), [Mutation(SET, b"k", b"1")], [], [])
+            )
+            await asyncio.sleep(0)  # the batch is handed to the worker thread
+            pending.cancel()
+
+        first = asyncio.new_event_loop()
+        first.run_until_complete(abandon())
+        first.close()
+        other.close()  # its watch belongs to the closed loop: dropped quietly
+
+        async def carry_on() -> None:
+            watch = engine.watch(b"w", None)
+            mutations = [Mutation(SET, b"k", b"2"), Mutation(SET, b"w", b"x")]
+            commit = engine.commit(engine.latest_version(), mutations, [], [])
+            await asyncio.wait_for(commit, 30)
+            await asyncio.wait_for(watch, 30)
+            assert engine.get(b"k", engine.latest_version()) == b"2"
+
+        second = asyncio.new_event_loop()
+        try:
+            second.run_until_complete(carry_on())
+        finally:
+            second.close()
+        assert engine.check_consistency() == []
+    finally:
+        engine.close()

@@ -103,6 +103,7 @@ class Engine:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="found-commit")
         self._queue: deque[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = deque()
         self._busy = False
+        self._batch_loop: Optional[asyncio.AbstractEventLoop] = None
         self._closed = False
         self._watches = Watches(
             self._latest, self._changes_since, self._data_version, poll_interval
@@ -250,6 +251,11 @@ class Engine:
             read_version, list(mutations), list(read_conflicts), list(write_conflicts)
         )
         self._queue.append((request, future))
+        if self._busy and self._batch_loop is not None and self._batch_loop.is_closed():
+            # The loop that ran the last batch closed before hearing back: its waiters are
+            # gone, so its bookkeeping would never finish. The worker thread is idle or about
+            # to be (it serializes batches), so a new batch can be queued behind it.
+            self._busy = False
         if not self._busy:
             self._next_batch(loop)
         return await future
@@ -258,16 +264,21 @@ class Engine:
         batch = []
         while self._queue and len(batch) < MAX_BATCH:
             request, future = self._queue.popleft()
-            if not future.done():  # a cancelled caller's commit is dropped before it starts
+            # A cancelled caller's commit is dropped before it starts, and so is one whose
+            # event loop is gone.
+            if not future.done() and not future.get_loop().is_closed():
                 batch.append((request, future))
         if not batch or self._committer is None:
             return
         self._busy = True
+        self._batch_loop = loop
         work = self._executor.submit(self._committer.run, [request for request, _ in batch])
 
         def finished(done: ConcurrentFuture[list[Result]]) -> None:
-            if not loop.is_closed():
+            try:
                 loop.call_soon_threadsafe(self._batch_done, loop, batch, done)
+            except RuntimeError:  # the loop closed meanwhile; `commit` recovers on next use
+                pass
 
         work.add_done_callback(finished)
 
@@ -374,8 +385,8 @@ def _check_version(version: int, last: int, log_floor: int, newer: int) -> None:
 def _settle(
     future: asyncio.Future[Any], value: Any = None, exc: Optional[BaseException] = None
 ) -> None:
-    """Complete `future` unless its waiter already gave up (cancelled)."""
-    if future.done():
+    """Complete `future` unless its waiter already gave up (cancelled, or loop closed)."""
+    if future.done() or future.get_loop().is_closed():
         return
     if exc is not None:
         future.set_exception(exc)

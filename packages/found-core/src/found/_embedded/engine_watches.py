@@ -105,7 +105,7 @@ class Watches:
         self._keys.clear()
         self._stop()
         for fut in entries:
-            if not fut.done():
+            if not fut.done() and not fut.get_loop().is_closed():
                 fut.set_exception(_copy(exc))
                 fut.exception()  # nobody may await an abandoned watch: do not log it
 
@@ -113,6 +113,11 @@ class Watches:
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._stop()
+        if self._loop is not None and self._loop is not loop:
+            # Watches left behind by an event loop that has since closed cannot be resolved.
+            for key, entries in list(self._by_key.items()):
+                alive = [(ref, fut) for ref, fut in entries if not fut.get_loop().is_closed()]
+                self._set_entries(key, alive)
         self._loop = loop
         self._seen_data_version = self._data_version()
         self._seen_version = self._changes_since(-1)[0]
