@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from typing import Optional
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -133,3 +133,118 @@ TransactionModel.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_transaction_model = TransactionModel.TestCase
+
+
+# -- conflicts: two overlapping transactions against the conflict rule --------------------
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("get"), KEYS),
+        st.tuples(st.just("snapshot_get"), KEYS),
+        st.tuples(st.just("range"), KEYS, KEYS),
+        st.tuples(st.just("set"), KEYS, VALUES),
+        st.tuples(st.just("clear"), KEYS),
+        st.tuples(st.just("add"), KEYS, st.binary(min_size=1, max_size=2)),
+    ),
+    max_size=6,
+)
+
+
+class _Tracked:
+    """A transaction plus what the conflict rule needs: the keys and ranges it read from the
+    database (serializably, where it had not written itself) and what it wrote."""
+
+    def __init__(self, db: found.Database) -> None:
+        self.tx = found.make_transaction(db)
+        self.own: set[bytes] = set()  # keys written independently (set / clear)
+        self.reads: list[tuple[bytes, bytes]] = []
+        self.writes: set[bytes] = set()
+        self.mutations: list[tuple] = []
+        self.exact = True
+
+    async def apply(self, op: tuple) -> None:
+        kind = op[0]
+        if kind == "get":
+            await found.get(self.tx, op[1])
+            if op[1] not in self.own:
+                self.reads.append((op[1], op[1] + b"\x00"))
+        elif kind == "snapshot_get":
+            await self.tx.backend.get(op[1], True)
+        elif kind == "range":
+            begin, end = min(op[1], op[2]), max(op[1], op[2])
+            await found.get_range(self.tx, begin, end)
+            self.reads.append((begin, end))
+            # filtered by the keys it wrote before: the rule below is exact only without them
+            self.exact = self.exact and not any(begin <= k < end for k in self.own)
+        else:
+            key = op[1]
+            if kind == "set":
+                found.set(self.tx, key, op[2])
+                self.own.add(key)
+            elif kind == "clear":
+                found.clear(self.tx, key)
+                self.own.add(key)
+            else:
+                found.add(self.tx, key, op[2])
+            self.writes.add(key)
+            self.mutations.append(op)
+
+    def conflicts_with(self, writes: set[bytes]) -> bool:
+        return any(b <= k < e for b, e in self.reads for k in writes)
+
+
+def _replay(state: dict[bytes, bytes], mutations: list[tuple]) -> None:
+    for op in mutations:
+        if op[0] == "set":
+            state[op[1]] = op[2]
+        elif op[0] == "clear":
+            state.pop(op[1], None)
+        else:
+            state[op[1]] = apply_atomic(int(T.ADD), state.get(op[1]), op[2])  # type: ignore[assignment]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.dictionaries(KEYS, VALUES, max_size=4), first=OPS, second=OPS)
+def test_conflicts_follow_the_rule(seed, first, second):
+    loop = asyncio.new_event_loop()
+    directory = tempfile.mkdtemp(prefix="found-conflicts-")
+
+    async def scenario() -> None:
+        async with await found.open(directory=directory) as db:
+            tx = found.make_transaction(db)
+            for key, value in seed.items():
+                found.set(tx, key, value)
+            await found.commit(tx)
+            one, two = _Tracked(db), _Tracked(db)
+            await found.read_version(one.tx)
+            await found.read_version(two.tx)
+            for op in first:
+                await one.apply(op)
+            for op in second:
+                await two.apply(op)
+            found.set(one.tx, b"marker1", b"")  # both are writing transactions
+            found.set(two.tx, b"marker2", b"")
+            await found.commit(one.tx)
+            expected = dict(seed)
+            _replay(expected, one.mutations)
+            try:
+                await found.commit(two.tx)
+                committed = True
+            except found.FoundException as exc:
+                assert exc.code == 1020
+                committed = False
+            if two.exact:
+                assert committed == (not two.conflicts_with(one.writes))
+            if committed:
+                _replay(expected, two.mutations)
+            check = found.make_transaction(db)
+            rows = dict(await found.get_range(check, b"", b"\xff"))
+            rows.pop(b"marker1", None)
+            rows.pop(b"marker2", None)
+            assert rows == expected
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+        shutil.rmtree(directory, ignore_errors=True)
