@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from found._errors import FoundException
+from found._options import PARAM_KINDS, TransactionOption
 
 from . import _objects
 from . import _runtime as rt
@@ -22,6 +23,7 @@ log = logging.getLogger("found.shim")
 
 close_all = _objects.close_all
 TENANTS_DISABLED = 2136
+TRANSACTION_OPTIONS = frozenset(PARAM_KINDS[TransactionOption])
 
 
 def _value(result: Any) -> Any:
@@ -191,8 +193,11 @@ def install(ffi: Any) -> None:
 
     @ffi.def_extern(error=4100)
     def fdb_transaction_set_option(ptr: Any, code: int, value: Any, length: int) -> int:
-        code, _ = tr_of(ptr).call("set_option", code, option_value(value, length))
-        return code
+        # As in libfdb_c: only an unknown code fails at once; value errors are deferred.
+        if code not in TRANSACTION_OPTIONS:
+            return 2007
+        tr_of(ptr).post("set_option", code, option_value(value, length))
+        return 0
 
     @ffi.def_extern(error=4100)
     def fdb_transaction_add_conflict_range(
