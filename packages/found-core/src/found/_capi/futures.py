@@ -26,7 +26,8 @@ log = logging.getLogger("found.capi")
 T = TypeVar("T")
 Extract = Callable[[Any], Any]
 
-_ffi, _lib = None, None  # bound by _bind() on first use
+_ffi: Any = None  # bound by _bind() on first use
+_lib: Any = None
 _pending: dict[int, _Pending] = {}
 _ids = itertools.count(1)
 _callback: Any = None
