@@ -5,8 +5,8 @@ keeps every write as a (key, version, value-or-tombstone) row, hands out read ve
 serves reads at any version of the last five seconds, commits batches of transactions with
 optimistic conflict checks, and resolves watches.
 
-Guarantees (module docstrings of `schema`, `versions`, `conflicts`, `committer`, `collect`
-and `engine_watches` state the invariants behind each):
+Guarantees (module docstrings of `schema`, `versions`, `reader`, `conflicts`, `committer`,
+`collect` and `engine_watches` state the invariants behind each):
 
 - snapshot reads: ``get`` / ``get_range`` at version v see exactly the commits <= v; each is
   one SQLite statement (or one short read transaction), so no read transaction outlives a
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections import deque
 from concurrent.futures import Future as ConcurrentFuture
 from concurrent.futures import ThreadPoolExecutor
@@ -40,33 +39,16 @@ from typing import Any, NamedTuple, Optional
 from .._errors import FoundException, error
 from . import schema
 from .committer import Committer, Request, Result
-from .conflicts import Range, coalesce, decode
+from .conflicts import Range, coalesce
 from .engine_watches import Watches
 from .filelock import FileLock
-from .schema import rows
-from .versions import NEWER_COMMIT_SQL, Clock, too_old, wall_clock
+from .reader import Reader
+from .versions import Clock, wall_clock
 
 #: Most transactions written in one SQLite transaction (the stamp's batch order is 16 bits).
 MAX_BATCH = 1024
 #: Event loop iterations a finished batch waits for its callers' next commits.
 _GATHER_HOPS = 4
-
-_GET = (
-    "SELECT (SELECT value FROM kv WHERE key = ?2 AND version <= ?1 ORDER BY version DESC"
-    f" LIMIT 1), last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
-)
-_LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
-_LAST = "SELECT last_version FROM meta WHERE id = 0"
-_WINDOW = f"SELECT last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
-_RANGE = (
-    "SELECT key, value, MAX(version) FROM kv WHERE key >= ? AND key < ? AND version <= ?"
-    " GROUP BY key HAVING value IS NOT NULL ORDER BY key {} LIMIT ?"
-)
-_RANGE_FORWARD, _RANGE_REVERSE = _RANGE.format("ASC"), _RANGE.format("DESC")
-_SIZES = (
-    "SELECT key, length(key) + length(value), MAX(version) FROM kv WHERE key >= ? AND key < ?"
-    " GROUP BY key HAVING value IS NOT NULL ORDER BY key"
-)
 
 
 class Mutation(NamedTuple):
@@ -90,23 +72,24 @@ class Engine:
         path = schema.data_path(directory)
         self._lock = FileLock(os.path.join(directory, schema.LOCK_FILE))
         self._committer: Optional[Committer] = None
-        self._reader = None
         try:
             self._committer = Committer(path, self._lock, clock)
             with self._lock:
                 schema.create(self._committer.conn, clock())
-            self._reader = schema.connect(path, readonly=True)
+            self._reader = Reader(path)
         except BaseException:
-            self._release()
+            if self._committer is not None:
+                self._committer.close()
+            self._lock.close()
             raise
-        self._read_lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="found-commit")
         self._queue: deque[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = deque()
         self._busy = False
         self._batch_loop: Optional[asyncio.AbstractEventLoop] = None
         self._closed = False
+        reader = self._reader
         self._watches = Watches(
-            self._latest, self._changes_since, self._data_version, poll_interval
+            reader.latest, reader.changes_since, reader.data_version, poll_interval
         )
 
     @classmethod
@@ -137,70 +120,37 @@ class Engine:
         if committer is not None:
             self._executor.submit(committer.close)
         self._executor.shutdown(wait=True)
-        with self._read_lock:
-            self._release()
-
-    def _release(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-        if self._committer is not None:
-            self._committer.close()
+        self._reader.close()  # later reads fail with 1000
         self._lock.close()
 
     def _check_open(self) -> None:
         if self._closed:
             raise error(1000, "the database is closed")
 
-    # -- versions ------------------------------------------------------------------------
+    # -- reads (on the event loop thread, see `reader`) ------------------------------------
 
     def latest_version(self) -> int:
-        """The read version to hand out: the newest commit of any process."""
-        self._check_open()
-        with self._read_lock:
-            return int(rows(self._reader, _LAST)[0][0])
+        """The read version to hand out (GRV): the newest commit of any process."""
+        return self._reader.last_version()
 
     def check_read_version(self, version: int) -> None:
         """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
-        self._check_open()
-        with self._read_lock:
-            last, log_floor, newer = rows(self._reader, _WINDOW, (version,))[0]
-        _check_version(version, last, log_floor, newer)
-
-    # -- reads ---------------------------------------------------------------------------
+        self._reader.check_read_version(version)
 
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
-        self._check_open()
-        with self._read_lock:
-            value, last, log_floor, newer = rows(self._reader, _GET, (version, key))[0]
-        _check_version(version, last, log_floor, newer)
-        return value
+        return self._reader.get(key, version)
 
     def get_range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool
     ) -> list[tuple[bytes, bytes]]:
         """Pairs with begin <= key < end as of `version`, in key order (descending when
         `reverse`), at most `limit` of them (0: all)."""
-        if limit < 0:
-            raise ValueError("limit must be >= 0")
-        self._check_open()
-        sql = _RANGE_REVERSE if reverse else _RANGE_FORWARD
-        reader = self._reader
-        with self._read_lock:
-            # One read transaction: the version check and the rows see the same snapshot.
-            rows(reader, "BEGIN")
-            try:
-                last, log_floor, newer = rows(reader, _WINDOW, (version,))[0]
-                found = rows(reader, sql, (begin, end, version, limit or -1)) if begin < end else []
-            finally:
-                rows(reader, "COMMIT")
-        _check_version(version, last, log_floor, newer)
-        return [(key, value) for key, value, _ in found]
+        return self._reader.get_range(begin, end, version, limit, reverse)
 
     def estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
         """Bytes of keys and values stored in [begin, end) (exact for the embedded engine)."""
-        return sum(size for _, size in self._sizes(begin, end))
+        return sum(size for _, size in self._reader.sizes(begin, end))
 
     def range_split_points(self, begin: bytes, end: bytes, chunk_size: int) -> list[bytes]:
         """Keys splitting [begin, end) into chunks of about `chunk_size` bytes, begin and end
@@ -208,7 +158,7 @@ class Engine:
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
         points, filled = [begin], 0
-        for key, size in self._sizes(begin, end):
+        for key, size in self._reader.sizes(begin, end):
             if filled >= chunk_size:
                 points.append(key)
                 filled = 0
@@ -216,15 +166,6 @@ class Engine:
         if end != begin:
             points.append(end)
         return points
-
-    def _sizes(self, begin: bytes, end: bytes) -> list[tuple[bytes, int]]:
-        if begin > end:
-            raise error(2005)
-        self._check_open()
-        if begin == end:
-            return []
-        with self._read_lock:
-            return [(key, size) for key, size, _ in rows(self._reader, _SIZES, (begin, end))]
 
     # -- commits -------------------------------------------------------------------------
 
@@ -327,59 +268,15 @@ class Engine:
         self._check_open()
         return self._watches.add(key, value)
 
-    def _latest(self, key: bytes) -> Optional[bytes]:
-        with self._read_lock:
-            found = rows(self._reader, _LATEST, (key,))
-        return found[0][0] if found else None
-
-    def _data_version(self) -> int:
-        with self._read_lock:
-            return int(rows(self._reader, "PRAGMA data_version")[0][0])
-
-    def _changes_since(self, version: int) -> tuple[int, Optional[list[Range]]]:
-        """(newest version, ranges changed by commits after `version`, or None if some of
-        those commits' log rows were already collected)."""
-        reader = self._reader
-        with self._read_lock:
-            rows(reader, "BEGIN")
-            try:
-                last, _gc_version, _gc_key, log_floor = schema.meta(reader)
-                if version < 0:
-                    return last, []
-                if version < log_floor:
-                    return last, None
-                log = rows(
-                    reader, "SELECT conflicts, touched FROM log WHERE version > ?", (version,)
-                )
-            finally:
-                rows(reader, "COMMIT")
-        ranges: list[Range] = []
-        for conflicts, touched in log:
-            ranges.extend(decode(conflicts if touched is None else touched))
-        return last, coalesce(ranges)
-
     # -- diagnostics ---------------------------------------------------------------------
 
     def check_consistency(self) -> list[str]:
         """Violated storage invariants (empty list when consistent); for tests and tools."""
-        self._check_open()
-        with self._read_lock:
-            return schema.check_consistency(self._reader)
+        return self._reader.check_consistency()
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, int]:
         """Row counts of the storage tables (to watch the collector at work)."""
-        self._check_open()
-        with self._read_lock:
-            kv = rows(self._reader, "SELECT COUNT(*) FROM kv")[0][0]
-            log = rows(self._reader, "SELECT COUNT(*) FROM log")[0][0]
-        return {"kv_rows": kv, "log_rows": log}
-
-
-def _check_version(version: int, last: int, log_floor: int, newer: int) -> None:
-    if version > last:
-        raise error(1009)
-    if too_old(version, last, log_floor, bool(newer)):
-        raise error(1007)
+        return self._reader.stats()
 
 
 def _settle(
