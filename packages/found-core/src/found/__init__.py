@@ -25,6 +25,14 @@ from __future__ import annotations
 from . import _constants, _error_classes
 from ._constants import *  # noqa: F403 - the 0.13 constants (their own __all__)
 from ._database import Database, Hooks, TransactionStats, database_set_option, make_hooks
+from ._directory import (
+    DirectoryError,
+    DirectoryLayer,
+    DirectoryPartition,
+    DirectorySubspace,
+    DirectoryValueError,
+    directory,
+)
 from ._error_classes import *  # noqa: F403 - one class per error code (their own __all__)
 from ._errors import (
     ERRORS,
@@ -55,6 +63,7 @@ from ._reads import (
     read_version,
 )
 from ._selectors import KeySelector, gt, gte, lt, lte
+from ._subspace import Subspace
 from ._transaction import (
     Transaction,
     add_conflict_range,
@@ -130,6 +139,11 @@ __all__ = [
     "ConflictRangeType",
     "Database",
     "DatabaseOption",
+    "DirectoryError",
+    "DirectoryLayer",
+    "DirectoryPartition",
+    "DirectorySubspace",
+    "DirectoryValueError",
     "ErrorPredicate",
     "FoundException",
     "FoundationDBError",
@@ -139,6 +153,7 @@ __all__ = [
     "NetworkOption",
     "SingleFloat",
     "StreamingMode",
+    "Subspace",
     "Transaction",
     "TransactionOption",
     "TransactionStats",
@@ -161,6 +176,7 @@ __all__ = [
     "compare",
     "compare_and_clear",
     "database_set_option",
+    "directory",
     "error_message",
     "error_predicate",
     "estimated_size_bytes",
