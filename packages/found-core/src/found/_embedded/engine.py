@@ -202,7 +202,7 @@ class Engine:
         return await future
 
     def _next_batch(self, loop: asyncio.AbstractEventLoop) -> None:
-        batch = []
+        batch: list[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = []
         while self._queue and len(batch) < MAX_BATCH:
             request, future = self._queue.popleft()
             # A cancelled caller's commit is dropped before it starts, and so is one whose

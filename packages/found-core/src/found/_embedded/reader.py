@@ -16,6 +16,7 @@ Invariants:
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import Optional
 
@@ -56,7 +57,7 @@ class Reader:
     """Snapshot reads of one engine (see the module docstring)."""
 
     def __init__(self, path: str):
-        self._conn = schema.connect(path, readonly=True)
+        self._conn: Optional[sqlite3.Connection] = schema.connect(path, readonly=True)
         self._lock = threading.Lock()
 
     def close(self) -> None:

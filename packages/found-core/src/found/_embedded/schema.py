@@ -150,4 +150,5 @@ def check_consistency(conn: sqlite3.Connection) -> list[str]:
 
 def meta(conn: sqlite3.Connection) -> tuple[int, int, Any, int]:
     """(last_version, gc_version, gc_key, log_floor) as stored."""
-    return tuple(rows(conn, META_SQL)[0])  # type: ignore[return-value]
+    last, gc_version, gc_key, log_floor = rows(conn, META_SQL)[0]
+    return last, gc_version, gc_key, log_floor
