@@ -214,6 +214,12 @@ class Attempt:
             options.bypass_unreadable,
         )
 
+    def _read_conflict_key(self, key: bytes) -> None:
+        """The read-conflict range of a point read (none if the key's value is known)."""
+        if self._options.ryw_disabled or not self._writes.known(key):
+            self._approx_size += 2 * len(key) + 1 + _RANGE_OVERHEAD
+            self._read_conflicts.append((key, key + b"\x00"))
+
     def _read_conflict(self, begin: bytes, end: bytes) -> None:
         if begin >= end:
             return

@@ -103,7 +103,7 @@ class EmbeddedTransaction(Writes):
             return None
         value = self._view(snapshot).get(key)
         if not snapshot:
-            self._read_conflict(key, key + b"\x00")
+            self._read_conflict_key(key)
         return value
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
@@ -204,7 +204,7 @@ class EmbeddedTransaction(Writes):
             if len(key) > options.max_key_size(key):
                 raise error(2102)
             reference = self._view(False).get(key)
-            self._read_conflict(key, key + b"\x00")
+            self._read_conflict_key(key)
         except FoundException as exc:
             future.set_exception(exc)
             return future

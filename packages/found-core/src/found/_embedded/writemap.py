@@ -137,6 +137,13 @@ class WriteMap:
         """True if `[begin, end)` intersects an unreadable versionstamped-key range."""
         return any(b < end and begin < e for b, e in self.unreadable_ranges)
 
+    def known(self, key: bytes) -> bool:
+        """Whether the transaction knows `key`'s value without the database (no sort)."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            return entry.independent and not entry.unreadable
+        return self.in_clear(key)
+
     def keys_in(self, begin: bytes, end: bytes) -> list[bytes]:
         """Keys with entries inside `[begin, end)`, ascending."""
         keys = self.keys
