@@ -54,6 +54,7 @@ class Attempt:
         self._timer: Optional[asyncio.TimerHandle] = None
         self._waiters: set[asyncio.Future[Any]] = set()
         self._committed_version = -1
+        self._options = TxOptions(database.snapshot_ryw)
 
     def _start_attempt(self, keep_persistent: bool) -> None:
         persistent = self._options.persistent if keep_persistent else {}

@@ -50,9 +50,11 @@ class EmbeddedTransaction(Writes):
     # -- lifecycle ---------------------------------------------------------------------------
 
     def cancel(self) -> None:
+        """Fail every pending and later call with 1025 until `reset`."""
         self._poison_with(1025)
 
     def reset(self) -> None:
+        """Back to a fresh transaction: retries, backoff, options and the timeout clock too."""
         self._end_attempt(1025)
         self._created = time.monotonic()
         self._retries = 0
@@ -60,10 +62,12 @@ class EmbeddedTransaction(Writes):
         self._start_attempt(keep_persistent=False)
 
     def destroy(self) -> None:
+        """Release the transaction; watches not yet committed fail with 1025."""
         self._end_attempt(1025)
         self._poison = 1025
 
     def set_option(self, code: int, value: Optional[bytes]) -> None:
+        """Apply a `TransactionOption`: 2007 at once for an unknown code, else deferred."""
         tx_param_kind(code)  # unknown code: 2007 at once
         try:
             if code == READ_YOUR_WRITES_DISABLE and self._had_io:
@@ -76,6 +80,7 @@ class EmbeddedTransaction(Writes):
             self._schedule_timeout()
 
     def set_read_version(self, version: int) -> None:
+        """Read at `version` (2011 if not positive, 2010 once a version is set; deferred)."""
         if version <= 0:
             self._defer(error(2011))
         elif self._read_version is not None:
@@ -84,15 +89,18 @@ class EmbeddedTransaction(Writes):
             self._read_version = version
 
     def get_committed_version(self) -> int:
+        """Version of the last successful commit; -1 before it and for a read-only commit."""
         return self._committed_version
 
     # -- reads -------------------------------------------------------------------------------
 
     async def get_read_version(self) -> int:
+        """The read version, taken from the engine on first use (lazy GRV)."""
         self._check(commit_ok=True)
         return self._version()
 
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
+        """The value of `key` seen by this transaction, or None."""
         self._check()
         options = self._options
         if key.startswith(special.SPECIAL_BEGIN):
@@ -107,6 +115,7 @@ class EmbeddedTransaction(Writes):
         return value
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
+        """Resolve the key selector (key, or_equal, offset) over the merged view."""
         self._check()
         max_key = self._options.max_read_key
         if key > max_key:
@@ -169,6 +178,7 @@ class EmbeddedTransaction(Writes):
         return special.read(rows, low, high, limit, reverse)
 
     async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
+        """The engine's estimate of the bytes stored in `[begin, end)`."""
         self._check()
         if begin > end:
             raise error(2005)
@@ -185,14 +195,17 @@ class EmbeddedTransaction(Writes):
         return list(self._database.engine.range_split_points(begin, end, chunk_size))
 
     async def get_addresses_for_key(self, key: bytes) -> list[bytes]:
+        """The one local "storage server" address: the embedded engine is in-process."""
         self._check()
         return [_ADDRESS]
 
     async def get_approximate_size(self) -> int:
+        """The transaction's size so far, counted as FoundationDB's client counts it."""
         self._check(commit_ok=True)
         return self._approx_size
 
     def watch(self, key: bytes) -> asyncio.Future[None]:
+        """A future resolved when `key` changes (see `watches`); errors arrive through it."""
         future: asyncio.Future[None] = _loop().create_future()
         try:
             self._check()
@@ -212,6 +225,7 @@ class EmbeddedTransaction(Writes):
         return future
 
     def get_versionstamp(self) -> asyncio.Future[bytes]:
+        """A future of this transaction's 10-byte versionstamp, ready after its commit."""
         future: asyncio.Future[bytes] = _loop().create_future()
         try:
             self._check()
@@ -224,6 +238,7 @@ class EmbeddedTransaction(Writes):
     # -- commit and retry --------------------------------------------------------------------
 
     async def commit(self) -> None:
+        """Commit: at once when read-only, else through the engine (1020 on conflict)."""
         self._check()
         self._commit_started = True
         if not self._mutations and not self._write_conflicts:
@@ -245,6 +260,7 @@ class EmbeddedTransaction(Writes):
         self._finish_commit(committed, stamp)
 
     async def on_error(self, code: int) -> None:
+        """FoundationDB's retry step: back off and reset for a retryable code, else raise."""
         self._check_timeout()
         if self._poison is not None:
             raise error(self._poison)

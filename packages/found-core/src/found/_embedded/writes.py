@@ -30,6 +30,7 @@ class Writes(Attempt):
     """Synchronous writes of a transaction (errors deferred, see the module docstring)."""
 
     def set(self, key: bytes, value: bytes) -> None:
+        """Set `key` to `value`."""
         if key == METADATA_VERSION_KEY:
             self._defer(error(2000))
             return
@@ -38,6 +39,7 @@ class Writes(Attempt):
             self._write_set(key, value, conflict)
 
     def clear(self, key: bytes) -> None:
+        """Clear `key` (an over-long key is silently nothing, as in FoundationDB)."""
         conflict = self._options.consume_no_write_conflict()
         if not self._writable():
             return
@@ -47,6 +49,7 @@ class Writes(Attempt):
             self._write_clear(key, conflict)
 
     def clear_range(self, begin: bytes, end: bytes) -> None:
+        """Clear `[begin, end)` (2005 if begin > end, deferred)."""
         if begin > end:
             self._defer(error(2005))
             return
@@ -60,6 +63,7 @@ class Writes(Attempt):
         self._write_clear_range(begin, end, conflict)
 
     def atomic_op(self, key: bytes, param: bytes, op: int) -> None:
+        """Apply the atomic `MutationType` `op` with `param` to `key`."""
         conflict = self._options.consume_no_write_conflict()
         if not self._writable():
             return
@@ -78,6 +82,7 @@ class Writes(Attempt):
             self._write_atomic(key, param, op, conflict)
 
     def add_conflict_range(self, begin: bytes, end: bytes, conflict_type: int) -> None:
+        """Add a READ (0) or WRITE (1) conflict range; 2000 / 2005 raise at once."""
         if conflict_type not in (0, 1):
             raise error(2000)
         if begin > end:
