@@ -141,6 +141,7 @@ class EmbeddedTransaction(Writes):
         snapshot: bool,
         reverse: bool,
     ) -> tuple[list[tuple[bytes, bytes]], bool]:
+        """One page of a range read between two key selectors: (pairs, more)."""
         self._check()
         rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
         if begin_key >= special.SPECIAL_BEGIN:
@@ -187,6 +188,7 @@ class EmbeddedTransaction(Writes):
     async def get_range_split_points(
         self, begin: bytes, end: bytes, chunk_size: int
     ) -> list[bytes]:
+        """Keys splitting `[begin, end)` into chunks of about `chunk_size` bytes."""
         self._check()
         if begin > end:
             raise error(2005)
