@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 from found._errors import error_message
@@ -99,8 +100,6 @@ def install(ffi: Any) -> None:
 
     @ffi.def_extern(error=4100)
     def fdb_run_network() -> int:
-        import threading
-
         with net.lock:
             if net.state == "new":
                 return 2008
