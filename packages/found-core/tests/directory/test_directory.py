@@ -119,10 +119,17 @@ async def test_partitions(db: found.Database) -> None:
     assert await d.open(db, ("p", "x", "y")) == inner
     assert await d.list(db, "p") == ["x"] and await part.list(db) == ["x"]
     assert await d.exists(db, ("p", "x")) and await part.exists(db)
-    for call in (part.key, part.range, lambda: part.pack(()), lambda: part[1],
-                 lambda: part.contains(b""), part.as_foundationdb_key,
-                 lambda: part.unpack(b""), lambda: part.subspace(()),
-                 lambda: part.pack_with_versionstamp(())):  # fmt: skip
+    for call in (
+        part.key,
+        part.range,
+        lambda: part.pack(()),
+        lambda: part[1],
+        lambda: part.contains(b""),
+        part.as_foundationdb_key,
+        lambda: part.unpack(b""),
+        lambda: part.subspace(()),
+        lambda: part.pack_with_versionstamp(()),
+    ):
         with pytest.raises(DirectoryError, match="root of a directory partition"):
             call()
     await d.create(db, "outside")
