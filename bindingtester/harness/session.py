@@ -1,0 +1,95 @@
+"""One harness session: random programs for a range of seeds, then the scripted program, each
+run on every configured tester; a summary of failures."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, List, Optional, Sequence
+
+from .api_program import ApiProgram
+from .compare import compare_spaces
+from .runner import Outcome, TesterSpec, has_permissible_errors, run_program
+
+__all__ = ["TESTERS", "Session"]
+
+log = logging.getLogger("found.bindingtester.harness")
+
+#: The three runs every program gets: their logs and workspaces must be identical.
+TESTERS = (
+    TesterSpec("aio/embedded", "tester_aio.py", "embedded"),
+    TesterSpec("pthread/embedded", "tester_pthread.py", "embedded"),
+    TesterSpec("aio/capi", "tester_aio.py", "capi"),
+)
+PREFIX = b"test_spec"
+
+
+def check_outcome(outcome: Outcome, asked_errors: bool = False) -> List[str]:
+    """Problems visible in one tester's run alone."""
+    problems = []
+    if outcome.returncode != 0:
+        tail = outcome.output.strip().splitlines()[-15:]
+        problems.append(f"{outcome.tester} exited {outcome.returncode}:\n  " + "\n  ".join(tail))
+    problems.extend(f"{outcome.tester}: {error}" for error in outcome.validation)
+    if not asked_errors:
+        for name, pairs in outcome.spaces.items():
+            if has_permissible_errors(pairs):
+                problems.append(
+                    f"{outcome.tester}: {name} holds a non-deterministic error (1007, 1009 or "
+                    "1021) the program did not ask for"
+                )
+    return problems
+
+
+class Session:
+    """Runs programs on `testers` in a work folder and collects problems per program."""
+
+    def __init__(
+        self,
+        testers: Sequence[TesterSpec] = TESTERS,
+        workdir: Optional[Path] = None,
+        echo: Callable[[str], None] = print,
+    ) -> None:
+        self.testers = list(testers)
+        self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="found-bt-")
+        self.workdir = Path(workdir) if workdir else Path(self._tmp.name)  # type: ignore[union-attr]
+        self.echo = echo
+        self.failures: List[str] = []
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    async def run_seed(self, seed: int, num_ops: int) -> List[str]:
+        """Generate the program for `seed`, run it everywhere, compare."""
+        started = time.monotonic()
+        api = ApiProgram(seed, num_ops)
+        program = api.generate()
+        spaces = [("workspace", api.workspace), ("stack", api.stack_space)]
+        outcomes = []
+        for spec in self.testers:
+            folder = self.workdir / f"seed{seed}" / spec.name.replace("/", "-")
+            outcome = await run_program(spec, folder, {PREFIX: program}, spaces, api)
+            outcomes.append(outcome)
+        problems: List[str] = []
+        for outcome in outcomes:
+            problems.extend(check_outcome(outcome))
+        for name, _ in spaces:
+            problems.extend(compare_spaces(name, {o.tester: o.spaces[name] for o in outcomes}))
+        logged = len(outcomes[0].spaces["stack"])
+        status = "ok" if not problems else f"FAILED ({len(problems)} problems)"
+        self.echo(
+            f"seed {seed}: {len(program)} instructions, {logged} logged items, "
+            f"{len(outcomes[0].spaces['workspace'])} workspace keys, "
+            f"{time.monotonic() - started:.1f} s: {status}"
+        )
+        self._record(f"seed {seed}", problems)
+        return problems
+
+    def _record(self, what: str, problems: List[str]) -> None:
+        for problem in problems:
+            line = f"{what}: {problem}"
+            self.failures.append(line)
+            self.echo("  " + line)
