@@ -1,22 +1,27 @@
 """Conjunctive queries: several patterns joined on their shared variables.
 
 Unless the caller passes `ordered=True`, `query` picks the order of the patterns itself, once,
-before reading any result:
+before reading any result. The size of a pattern is the number of tuples matching its values
+(its variables free), measured lazily, each measure only for the patterns still tied:
 
-1. each pattern's matches (its values bound, its variables free) are counted, stopping at
-   `PLAN_LIMIT`;
-2. the first pattern is the one with the smallest count, ties broken by the most values;
-3. each next pattern is, among those sharing a variable with the patterns already placed (all
+- COUNT: its matches counted up to `FIRST_COUNT` (32) keys;
+- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32;
+- ESTIMATE: `found.estimated_size_bytes` of its range over the average size of the keys
+  counted, for those that reached 1,000 (the embedded engine measures it exactly, by reading
+  the range; a cluster may answer 0 below a few megabytes, which leaves the tie).
+
+The order:
+
+1. the first pattern has the smallest COUNT, then COUNT_MORE, then the most values, then the
+   smallest ESTIMATE;
+2. each next pattern is, among those sharing a variable with the patterns already placed (all
    of them when none does), the one with the most positions bound by values or by variables
-   already placed, ties broken by the smaller count;
-4. remaining ties between patterns that both reached `PLAN_LIMIT` go to the smaller
-   `found.estimated_size_bytes` of their ranges (asked only then: the embedded engine
-   measures it exactly, by reading the range; a cluster may answer 0 below a few megabytes,
-   which leaves the tie), and the last ties to the caller's order.
+   already placed, then the smallest COUNT, COUNT_MORE, ESTIMATE;
+3. remaining ties go to the caller's order.
 
 Planning reads at most `PLAN_LIMIT` keys per pattern, in the caller's transaction, so those
 reads are read conflicts too. With a single pattern, or with `ordered=True`, nothing is
-estimated and the patterns run in the caller's order: the first one is scanned, every other
+measured and the patterns run in the caller's order: the first one is scanned, every other
 one joins (a nested loop: one range scan per binding).
 """
 
@@ -30,52 +35,67 @@ import found
 from ._select import Bindings, Scan, select, where
 from ._store import NStore, Variable
 
-#: Most keys read to count one pattern's matches while planning.
+#: Keys counted per pattern at first, then (only to break ties) at most PLAN_LIMIT.
+FIRST_COUNT = 32
 PLAN_LIMIT = 1_000
+#: The size measures, cheapest first, that `_Sizes.pick` refines ties with.
+COUNT, COUNT_MORE, ESTIMATE = range(3)
 
 
 class _Sizes:
-    """Per pattern: its matches counted up to PLAN_LIMIT, refined only when needed."""
+    """Sizes of the patterns' matches, measured lazily and only as precisely as a choice needs."""
 
     def __init__(self, tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> None:
         self.tx, self.store, self.patterns = tx, store, patterns
-        self.counts: list[int] = []
-        self.sizes: list[int] = []
-        self.refined: dict[int, int] = {}
+        self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
+        self.bytes: dict[int, int] = {}  # pattern -> bytes of the keys counted at PLAN_LIMIT
 
-    async def count(self) -> None:
+    async def _count(self, i: int, limit: int) -> tuple[int, int]:
+        plan = Scan(self.store, self.patterns[i])
+        total = size = 0
         mode = found.STREAMING_MODE_WANT_ALL  # one round trip: the limit bounds the page
-        for pattern in self.patterns:
-            plan = Scan(self.store, pattern)
-            total = size = 0
-            pages = found.query(self.tx, plan.begin, plan.end, limit=PLAN_LIMIT, mode=mode)
-            async for key, value in pages:
-                total += 1
-                size += len(key) + len(value)
-            self.counts.append(total)
-            self.sizes.append(size)
+        async for key, value in found.query(self.tx, plan.begin, plan.end, limit=limit, mode=mode):
+            total += 1
+            size += len(key) + len(value)
+        return total, size
 
-    async def estimate(self, i: int) -> int:
-        """Approximate matches of pattern `i`: exact below PLAN_LIMIT, else from the size of
-        its range (costly on the embedded engine, which measures it exactly)."""
-        if self.counts[i] < PLAN_LIMIT:
-            return self.counts[i]
-        if i not in self.refined:
-            plan = Scan(self.store, self.patterns[i])
-            stored = await found.estimated_size_bytes(self.tx, plan.begin, plan.end)
-            self.refined[i] = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(self.sizes[i], 1))
-        return self.refined[i]
+    async def size(self, i: int, measure: int) -> int:
+        """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
+        PLAN_LIMIT, or its range's estimated size in bytes over its average key size (the
+        embedded engine measures that size exactly, by reading the range)."""
+        if (i, measure) in self.known:
+            return self.known[(i, measure)]
+        if measure == COUNT:
+            value = (await self._count(i, FIRST_COUNT))[0]
+        else:
+            below = await self.size(i, measure - 1)
+            if below < (FIRST_COUNT if measure == COUNT_MORE else PLAN_LIMIT):
+                value = below  # exact already
+            elif measure == COUNT_MORE:
+                value, self.bytes[i] = await self._count(i, PLAN_LIMIT)
+            else:
+                plan = Scan(self.store, self.patterns[i])
+                stored = await found.estimated_size_bytes(self.tx, plan.begin, plan.end)
+                value = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(self.bytes[i], 1))
+        self.known[(i, measure)] = value
+        return value
 
-    async def pick(self, rank: dict[int, tuple[int, ...]]) -> int:
-        """The pattern with the smallest `rank` (pattern number -> rank); ties between
-        patterns whose count reached PLAN_LIMIT go to the smaller estimate, then to the
-        caller's order."""
-        best = min(rank.values())
-        tied = sorted(i for i, r in rank.items() if r == best)
-        if len(tied) > 1 and all(self.counts[i] >= PLAN_LIMIT for i in tied):
-            estimates = [(await self.estimate(i), i) for i in tied]
-            return min(estimates)[1]
-        return tied[0]  # candidates are in the caller's order
+    async def pick(self, keys: list[Any]) -> int:
+        """The pattern that `keys` ranks first. `keys` is a dict (pattern -> rank) for a known
+        rank, or a measure (COUNT, COUNT_MORE, ESTIMATE); each narrows the tie left by the
+        previous ones, so a measure is taken only of patterns still tied. Last ties go to
+        the caller's order."""
+        tied = sorted(keys[0])
+        for key in keys:
+            if len(tied) == 1:
+                break
+            if isinstance(key, dict):
+                ranks = {i: key[i] for i in tied}
+            else:
+                ranks = {i: await self.size(i, key) for i in tied}
+            best = min(ranks.values())
+            tied = [i for i in tied if ranks[i] == best]
+        return tied[0]
 
 
 def _variables(pattern: Sequence[Any]) -> set[str]:
@@ -92,16 +112,16 @@ async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> lis
     if len(patterns) < 2:
         return list(patterns)
     sizes = _Sizes(tx, store, patterns)
-    await sizes.count()
-    counts = sizes.counts
     remaining = list(range(len(patterns)))
-    first = await sizes.pick({i: (counts[i], -_bound(patterns[i], set())) for i in remaining})
+    values = {i: -_bound(patterns[i], set()) for i in remaining}
+    first = await sizes.pick([dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, ESTIMATE])
     order = [first]
     remaining.remove(first)
     known = _variables(patterns[first])
     while remaining:
         linked = [i for i in remaining if _variables(patterns[i]) & known] or remaining
-        chosen = await sizes.pick({i: (-_bound(patterns[i], known), counts[i]) for i in linked})
+        bound = {i: -_bound(patterns[i], known) for i in linked}
+        chosen = await sizes.pick([bound, COUNT, COUNT_MORE, ESTIMATE])
         order.append(chosen)
         remaining.remove(chosen)
         known |= _variables(patterns[chosen])
