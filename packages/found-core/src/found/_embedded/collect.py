@@ -30,10 +30,13 @@ from .schema import rows
 
 _NEXT_ROWS = (
     "SELECT version, key, value IS NULL FROM kv INDEXED BY kv_by_version"
-    " WHERE version <= ?1 AND (version > ?2 OR (version = ?2 AND key > ?3))"
-    " ORDER BY version, key LIMIT ?4"
+    " WHERE version <= :horizon AND (version > :gc_version OR (version = :gc_version"
+    " AND key > :gc_key)) ORDER BY version, key LIMIT :budget"
 )
-_DELETE_SUPERSEDED = "DELETE FROM kv WHERE key = ?1 AND (version < ?2 OR (version = ?2 AND ?3))"
+_DELETE_SUPERSEDED = (
+    "DELETE FROM kv WHERE key = :key AND (version < :version OR (version = :version"
+    " AND :tombstone))"
+)
 _OLD_LOG = "SELECT version FROM log WHERE version <= ? ORDER BY version LIMIT ?"
 
 
@@ -53,10 +56,12 @@ def collect(
     gc_version, gc_key = cursor
     if horizon <= gc_version and gc_key is None:
         return cursor, _collect_log(conn, horizon, log_floor, budget), 0
-    visited: Any = rows(conn, _NEXT_ROWS, (horizon, gc_version, gc_key, budget))
+    bounds = {"horizon": horizon, "gc_version": gc_version, "gc_key": gc_key, "budget": budget}
+    visited: Any = rows(conn, _NEXT_ROWS, bounds)
     if visited:
         conn.executemany(
-            _DELETE_SUPERSEDED, [(key, version, tombstone) for version, key, tombstone in visited]
+            _DELETE_SUPERSEDED,
+            [{"key": k, "version": v, "tombstone": dead} for v, k, dead in visited],
         ).close()
     if len(visited) < budget:
         # Everything at or below the horizon has been visited.

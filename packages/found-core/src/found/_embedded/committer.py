@@ -45,8 +45,8 @@ _VALUE_OPS = ATOMIC_CODES - {STAMPED_KEY, STAMPED_VALUE}
 _PUT = "INSERT OR REPLACE INTO kv (key, version, value) VALUES (?, ?, ?)"
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
 _CLEAR = (
-    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, ?3, NULL FROM"
-    " (SELECT key, value, MAX(version) FROM kv WHERE key >= ?1 AND key < ?2 GROUP BY key)"
+    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, :version, NULL FROM"
+    " (SELECT key, value, MAX(version) FROM kv WHERE key >= :begin AND key < :end GROUP BY key)"
     " WHERE value IS NOT NULL"
 )
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
@@ -210,7 +210,7 @@ class Committer:
                     puts = []
                 if op == CLEAR_RANGE:
                     if key < param:
-                        rows(conn, _CLEAR, (key, param, version))
+                        rows(conn, _CLEAR, {"begin": key, "end": param, "version": version})
                         touched.append((key, param))
                     continue
                 existing = rows(conn, _LATEST, (key,))

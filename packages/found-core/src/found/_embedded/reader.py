@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from typing import Optional
+from typing import Any, Optional
 
 from .._errors import error
 from . import schema
@@ -27,7 +27,7 @@ from .schema import rows
 from .versions import NEWER_COMMIT_SQL, too_old
 
 _GET = (
-    "SELECT (SELECT value FROM kv WHERE key = ?2 AND version <= ?1 ORDER BY version DESC"
+    "SELECT (SELECT value FROM kv WHERE key = :key AND version <= :rv ORDER BY version DESC"
     f" LIMIT 1), last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
 )
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
@@ -67,7 +67,7 @@ class Reader:
             if conn is not None:
                 conn.close()
 
-    def _rows(self, sql: str, args: tuple = ()) -> list:
+    def _rows(self, sql: str, args: Any = ()) -> list[Any]:
         conn = self._conn
         if conn is None:
             raise error(1000, "the database is closed")
@@ -81,13 +81,13 @@ class Reader:
     def check_read_version(self, version: int) -> None:
         """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
         with self._lock:
-            last, log_floor, newer = self._rows(_WINDOW, (version,))[0]
+            last, log_floor, newer = self._rows(_WINDOW, {"rv": version})[0]
         check_version(version, last, log_floor, newer)
 
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
         with self._lock:
-            value, last, log_floor, newer = self._rows(_GET, (version, key))[0]
+            value, last, log_floor, newer = self._rows(_GET, {"rv": version, "key": key})[0]
         check_version(version, last, log_floor, newer)
         return value
 
@@ -103,7 +103,7 @@ class Reader:
             # One read transaction: the version check and the rows see the same snapshot.
             self._rows("BEGIN")
             try:
-                last, log_floor, newer = self._rows(_WINDOW, (version,))[0]
+                last, log_floor, newer = self._rows(_WINDOW, {"rv": version})[0]
                 found = self._rows(sql, (begin, end, version, limit or -1)) if begin < end else []
             finally:
                 self._rows("COMMIT")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
 from typing import Any
 
 from .versions import WINDOW
@@ -54,8 +53,9 @@ _TABLES = (
 META_SQL = "SELECT last_version, gc_version, gc_key, log_floor FROM meta WHERE id = 0"
 
 
-def rows(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[Any]:
-    """Run one statement and return all its rows, closing the cursor at once.
+def rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[Any]:
+    """Run one statement (`args`: a sequence for ``?``, a mapping for ``:name``) and return
+    all its rows, closing the cursor at once.
 
     Exhausting and closing every cursor matters: a statement left open keeps a read
     transaction (and its old snapshot) alive, and PyPy's sqlite3 otherwise keeps statements

@@ -53,9 +53,9 @@ def too_old(read_version: int, last_version: int, log_floor: int, newer_commit_i
     return read_version < log_floor or newer_commit_in
 
 
-#: SQL for the `newer_commit_in` flag, with ?1 = read version, evaluated against `meta`'s
+#: SQL for the `newer_commit_in` flag, with :rv = read version, evaluated against `meta`'s
 #: own row so a read checks its version in the same snapshot as its data.
 NEWER_COMMIT_SQL = (
-    "CASE WHEN ?1 >= last_version - 5000000 THEN 0 ELSE EXISTS(SELECT 1 FROM log"
-    " WHERE version > ?1 AND version <= last_version - 5000000) END"
+    "CASE WHEN :rv >= last_version - 5000000 THEN 0 ELSE EXISTS(SELECT 1 FROM log"
+    " WHERE version > :rv AND version <= last_version - 5000000) END"
 )
