@@ -5,6 +5,8 @@ The fake clock moves time, so no test sleeps.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from found._embedded.engine import Engine, Mutation
@@ -93,3 +95,16 @@ async def test_conflict_records_are_collected_but_window_still_checked(engine, c
     with pytest.raises(FoundException) as failure:
         await engine.commit(read_version, [Mutation(SET, b"d", b"1")], [(b"c", b"d")], [])
     assert failure.value.code == 1007
+
+
+async def test_wal_is_checkpointed_while_reads_go_on(engine, directory, put):
+    """Readers hold no read transaction between calls, so checkpoints keep the WAL small
+    (about SQLite's 1,000-page autocheckpoint) while reads and commits interleave."""
+    value = b"x" * 25_000
+    wal = os.path.join(directory, "data.sqlite3-wal")
+    for step in range(100):
+        version = await put(engine, {b"w/%d/%d" % (step, i): value for i in range(4)})
+        assert len(engine.get_range(b"w/", b"w0", version, 3, False)) == 3
+        engine.get(b"w/0/0", version)
+    assert 100 * 4 * len(value) == 10_000_000  # what a WAL never checkpointed would hold
+    assert os.path.getsize(wal) < 6_500_000
