@@ -56,7 +56,8 @@ BENCHES = [
            (-1, "found speed / aiosqlite speed (above 1: found is faster)")]),
     Bench("bench_driver.py", "cffi driver vs the official binding", ["--repeat", "2"],
           [(-1, "found speed / official speed (above 1: found is faster)")]),
-    Bench("bench_bstore.py", "bstore vs content-addressed files", ["--scale", "0.3", "--repeat", "1"],
+    Bench("bench_bstore.py", "bstore vs content-addressed files",
+          ["--scale", "0.3", "--repeat", "1"],
           [(-1, "files speed / bstore speed (above 1: files are faster)")]),
     Bench("bench_nstore.py", "nstore vs rdflib and pyoxigraph", ["--n", "100000", "--repeat", "3"],
           [(-2, "rdflib time / nstore time (above 1: nstore is faster)"),
@@ -135,24 +136,39 @@ def plot(bench: Bench, path: Path) -> bool:
     if not bench.rows:
         return False
     labels = [label for label, _ in bench.rows]
-    figure, axes = pyplot.subplots(figsize=(8, 0.45 * len(labels) * len(bench.ratios) + 1.6))
+    figure, axes = pyplot.subplots(figsize=(8, 0.45 * len(labels) * len(bench.ratios) + 2.0))
     height = 0.8 / len(bench.ratios)
-    for number, (column, caption) in enumerate(bench.ratios):
-        values = [nums[column] if len(nums) >= -column else float("nan") for _, nums in bench.rows]
+    columns = [
+        [nums[column] if len(nums) >= -column else float("nan") for _, nums in bench.rows]
+        for column, _ in bench.ratios
+    ]
+    positive = [v for values in columns for v in values if v > 0]
+    if not positive:
+        pyplot.close(figure)
+        return False
+    # Printed ratios are rounded to 0.01: a 0.00 is drawn as a short bar labelled "<0.01x".
+    floor = min(min(positive), 0.01) / 2
+    for number, ((_, caption), values) in enumerate(zip(bench.ratios, columns)):
         places = [i + number * height for i in range(len(labels))]
-        axes.barh(places, values, height=height, label=caption)
+        shown = [v if v > 0 else floor for v in values]
+        bars = axes.barh(places, shown, height=height, label=caption)
+        texts = [f"{v:g}x" if v > 0 else "<0.01x" if v == 0 else "" for v in values]
+        axes.bar_label(bars, labels=texts, fontsize=7, padding=2)
     axes.set_yticks([i + height * (len(bench.ratios) - 1) / 2 for i in range(len(labels))])
     axes.set_yticklabels(labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xscale("log")
+    zeros = any(v == 0 for values in columns for v in values)
+    low = min(floor if zeros else min(positive), 1.0) / 1.5
+    high = max(max(positive), 1.0) * 2.5
+    axes.set_xlim(low, high)
     ticker = matplotlib.ticker
     axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _: f"{x:g}x"))
-    axes.xaxis.set_minor_formatter(ticker.FuncFormatter(lambda x, _: f"{x:g}x"))
-    axes.tick_params(axis="x", which="minor", labelsize=7)
-    axes.set_xlabel("ratio, log scale (the line is 1x: both sides equal)", fontsize=8)
+    axes.xaxis.set_minor_formatter(ticker.NullFormatter())
     axes.axvline(1.0, color="black", linewidth=0.8)
+    axes.set_xlabel("ratio, log scale (the line is 1x: both sides equal)", fontsize=8)
     axes.set_title(bench.title, fontsize=10)
-    axes.legend(fontsize=7, loc="best")
+    axes.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     pyplot.close(figure)
