@@ -58,6 +58,9 @@ class Session:
         self.echo = echo
         self.failures: List[str] = []
 
+    #: Problems visible in one tester's run alone (see `check_outcome`).
+    check_outcome = staticmethod(check_outcome)
+
     def close(self) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -85,10 +88,10 @@ class Session:
             f"{len(outcomes[0].spaces['workspace'])} workspace keys, "
             f"{time.monotonic() - started:.1f} s: {status}"
         )
-        self._record(f"seed {seed}", problems)
+        self.record(f"seed {seed}", problems)
         return problems
 
-    def _record(self, what: str, problems: List[str]) -> None:
+    def record(self, what: str, problems: List[str]) -> None:
         for problem in problems:
             line = f"{what}: {problem}"
             self.failures.append(line)
