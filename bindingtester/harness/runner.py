@@ -10,9 +10,9 @@ harness itself always reads and writes the directory through found's embedded en
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,8 @@ Pairs = List[Tuple[bytes, bytes]]
 @dataclass(frozen=True)
 class TesterSpec:
     """Which tester script on which backend."""
+
+    __test__ = False  # not a pytest test class, despite its name
 
     name: str
     script: str
@@ -132,19 +134,7 @@ async def run_program(
     finally:
         await db.close()
     main = next(iter(threads)).decode("ascii")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    try:
-        done = subprocess.run(
-            spec.command(main, directory),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-        )
-        outcome = Outcome(spec.name, done.returncode, done.stdout + done.stderr)
-    except subprocess.TimeoutExpired as exc:
-        outcome = Outcome(spec.name, -1, f"timed out after {timeout} s: {exc.stderr!r}")
+    outcome = await _execute(spec, spec.command(main, directory), timeout)
     db = await found.open(directory=str(directory))
     try:
         for name, space in spaces:
@@ -154,6 +144,23 @@ async def run_program(
     finally:
         await db.close()
     return outcome
+
+
+async def _execute(spec: TesterSpec, command: List[str], timeout: float) -> Outcome:
+    """Run the tester process (asynchronously, so several testers can run at once)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout)
+    except asyncio.TimeoutError:
+        process.kill()
+        output, _ = await process.communicate()
+        text = output.decode("utf-8", "replace")
+        return Outcome(spec.name, -1, f"timed out after {timeout} s\n{text}")
+    return Outcome(spec.name, process.returncode or 0, output.decode("utf-8", "replace"))
 
 
 def has_permissible_errors(pairs: Pairs) -> bool:

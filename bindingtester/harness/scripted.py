@@ -12,6 +12,7 @@ WAIT_EMPTY barrier.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 from typing import TYPE_CHECKING, Dict, List, Tuple
 
@@ -232,9 +233,13 @@ def build() -> Tuple[Dict[bytes, List[tuple]], Dict[bytes, Expected]]:
 async def run_scripted(session: Session) -> None:
     """Run the scripted program on every tester of `session`; record problems there."""
     programs, expected = build()
-    for spec in session.testers:
-        folder = session.workdir / "scripted" / spec.name.replace("/", "-")
-        outcome = await run_program(spec, folder, programs, [("results", RESULTS)])
+    outcomes = await asyncio.gather(
+        *(
+            run_program(spec, session.folder("scripted", spec), programs, [("results", RESULTS)])
+            for spec in session.testers
+        )
+    )
+    for spec, outcome in zip(session.testers, outcomes):
         problems = session.check_outcome(outcome)
         problems += check_results(expected, outcome.spaces["results"])
         status = "ok" if not problems else f"FAILED ({len(problems)} problems)"

@@ -3,6 +3,7 @@ run on every configured tester; a summary of failures."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import time
@@ -61,6 +62,10 @@ class Session:
     #: Problems visible in one tester's run alone (see `check_outcome`).
     check_outcome = staticmethod(check_outcome)
 
+    def folder(self, run: str, spec: TesterSpec) -> Path:
+        """Where `spec` keeps its database for `run`."""
+        return self.workdir / run / spec.name.replace("/", "-")
+
     def close(self) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -71,11 +76,12 @@ class Session:
         api = ApiProgram(seed, num_ops)
         program = api.generate()
         spaces = [("workspace", api.workspace), ("stack", api.stack_space)]
-        outcomes = []
-        for spec in self.testers:
-            folder = self.workdir / f"seed{seed}" / spec.name.replace("/", "-")
-            outcome = await run_program(spec, folder, {PREFIX: program}, spaces, api)
-            outcomes.append(outcome)
+        outcomes = await asyncio.gather(
+            *(
+                run_program(spec, self.folder(f"seed{seed}", spec), {PREFIX: program}, spaces, api)
+                for spec in self.testers
+            )
+        )
         problems: List[str] = []
         for outcome in outcomes:
             problems.extend(check_outcome(outcome))
