@@ -235,14 +235,15 @@ def _require(session: nox.Session, path: Path, what: str) -> None:
         session.error(f"{path.relative_to(ROOT)} does not exist yet: {what} has not landed")
 
 
-@nox.session
+@nox.session(python=INTERPRETERS or False, tags=["ci"])
 def bindingtester(session: nox.Session) -> None:
-    """The binding tester (bindingtester/run.py); arguments after `--` go to it."""
+    """The binding tester (bindingtester/run.py) on each interpreter: 3 seeds by default;
+    arguments after `--` replace that (`-- --seeds 100`, `-- --official-harness`)."""
     script = ROOT / "bindingtester" / "run.py"
     _require(session, script, "the binding tester")
     session.install("-r", TEST_REQUIREMENTS)
     _install_found(session, *[_pin(name) for name in PACKAGES])
-    session.run("python", str(script), *session.posargs)
+    session.run("python", str(script), *(session.posargs or ["--seeds", "3"]))
 
 
 @nox.session

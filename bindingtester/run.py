@@ -41,6 +41,9 @@ def parse(argv: List[str]) -> argparse.Namespace:
     )
     parser.add_argument("--workdir", type=Path, help="keep the databases in this folder")
     parser.add_argument("--official-harness", action="store_true", help="run Apple's harness")
+    parser.add_argument(
+        "--cluster-file", help="with --official-harness: a real cluster (else the test library)"
+    )
     parser.add_argument("--verbose", "-v", action="store_true")
     return parser.parse_args(argv)
 
