@@ -20,6 +20,7 @@ import found
 
 from .runner import run_program
 from .script import NOT_PRESENT, RESULTS, Expected, Script, check_results, error
+from .scripted_directory import directory_section
 from .space import Space
 
 if TYPE_CHECKING:
@@ -224,6 +225,7 @@ def build() -> Tuple[Dict[bytes, List[tuple]], Dict[bytes, Expected]]:
     paging(s)
     versionstamps(s)
     tuples_and_errors(s)
+    directory_section(s, DATA)
     children = threads(s, expected)
     programs = {MAIN: list(s.out)}
     programs.update({name: list(t.out) for name, t in children.items()})

@@ -44,7 +44,7 @@ class DirectoryState:
 
     def current(self) -> Any:
         if not self.entries:
-            self.entries.append(found.directory)  # type: ignore[attr-defined]
+            self.entries.append(found.directory)
         return self.entries[self.index]
 
 
@@ -63,7 +63,7 @@ def _target(m: StackMachine, inst: Instruction) -> Any:
 async def d_create_subspace(m: StackMachine, inst: Instruction, d: Any, tr: Any) -> None:
     path = await pop_tuple(m)
     raw = await m.pop()
-    m.directory.entries.append(found.Subspace(path, raw))  # type: ignore[attr-defined]
+    m.directory.entries.append(found.Subspace(path, raw))
 
 
 async def d_create_layer(m: StackMachine, inst: Instruction, d: Any, tr: Any) -> None:
@@ -72,7 +72,7 @@ async def d_create_layer(m: StackMachine, inst: Instruction, d: Any, tr: Any) ->
     if nodes is None or content is None:
         m.directory.entries.append(None)
         return
-    layer_class = found.DirectoryLayer  # type: ignore[attr-defined]
+    layer_class = found.DirectoryLayer
     m.directory.entries.append(layer_class(nodes, content, allow_manual == 1))
 
 
@@ -184,7 +184,7 @@ async def d_log_directory(m: StackMachine, inst: Instruction, d: Any, tr: Any) -
     prefix = await m.pop()
     exists = await d.exists(tr)
     children = tuple(await d.list(tr)) if exists else ()
-    log_space = found.Subspace((m.directory.index,), prefix)  # type: ignore[attr-defined]
+    log_space = found.Subspace((m.directory.index,), prefix)
     await _write(
         m,
         tr,
