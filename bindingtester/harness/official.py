@@ -65,9 +65,10 @@ def prepare_tree(source: Path, scratch: Path) -> Path:
     known = bindings / "bindingtester" / "known_testers.py"
     lines = ["", "# found's testers (added by found's bindingtester/harness/official.py)"]
     for name, script in FOUND_TESTERS.items():
-        command = f"{sys.executable} {HERE / script}"
-        if " " in command:
-            raise ValueError(f"Apple's harness splits commands on spaces: {command!r}")
+        parts = [sys.executable, str(HERE / script)]
+        if any(" " in part for part in parts):
+            raise ValueError(f"Apple's harness splits commands on spaces: {parts!r}")
+        command = " ".join(parts)
         lines.append(
             f"testers[{name!r}] = Tester({name!r}, {command!r}, 2040, 730, 730, "
             "threads_enabled=True, types=ALL_TYPES, tenants_enabled=False)"
