@@ -35,6 +35,9 @@ def parse(argv: List[str]) -> argparse.Namespace:
     parser.add_argument("--ops", type=int, default=300, help="random ops per program (300)")
     parser.add_argument("--no-scripted", action="store_true", help="skip the scripted program")
     parser.add_argument(
+        "--concurrent", type=int, default=1, help="5-thread programs to run (default 1)"
+    )
+    parser.add_argument(
         "--testers",
         default=",".join(t.name for t in TESTERS),
         help="comma-separated subset of: " + ", ".join(t.name for t in TESTERS),
@@ -58,6 +61,8 @@ async def run_own(args: argparse.Namespace) -> int:
     try:
         for seed in range(args.seed, args.seed + args.seeds):
             await session.run_seed(seed, args.ops)
+        for seed in range(args.seed, args.seed + args.concurrent):
+            await session.run_concurrent(seed, args.ops)
         if not args.no_scripted:
             from bindingtester.harness.scripted import run_scripted
 

@@ -48,6 +48,10 @@ def e_transaction(g: ApiProgram, op: str) -> bool:
         g.fresh_transaction_state()
         g.add_strings(1)
     elif op == "COMMIT":
+        if g.concurrent and g.rng.random() >= 0.9:
+            out.append(op)  # a commit left in flight
+            g.add_strings(1)
+            return False
         g.wait_for_reads()
         g.committed()
         g.can_set_version = True
@@ -161,7 +165,8 @@ def e_mutations(g: ApiProgram, op: str) -> bool:
         out.push(min(key1, key2), max(key1, key2))
     else:  # ATOMIC_OP: the database variant may be repeated by a retry, so idempotent only
         g.ensure_key_value()
-        out.push(g.rng.choice(IDEMPOTENT_ATOMIC_OPS if database else ATOMIC_OPS))
+        idempotent = database and not g.concurrent
+        out.push(g.rng.choice(IDEMPOTENT_ATOMIC_OPS if idempotent else ATOMIC_OPS))
     out.append(op)
     if database:
         g.add_items(1)

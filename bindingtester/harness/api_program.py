@@ -4,7 +4,9 @@ At concurrency 1 the stack a tester logs and the workspace it leaves depend only
 program: reads still outstanding are waited for (WAIT_FUTURE) before a commit, reset or
 database mutation, each `_DATABASE` mutation follows a blocking commit and uses only
 idempotent atomic operations, every COMMIT is COMMIT/WAIT_FUTURE/RESET, and key selectors
-are not used after a versionstamp operation in the same transaction. Results live in
+are not used after a versionstamp operation in the same transaction. With `concurrent=True`
+(one of several threads, Apple's `--concurrency N`) those rules are off: only liveness and
+the versionstamps can be checked then. Results live in
 `("tester_output", "workspace")` (compared) and `("tester_output", "stack")` (the logged
 stack, compared by instruction number); versionstamped keys go to `scratch` (validated).
 """
@@ -67,7 +69,15 @@ class ApiProgram:
     vs_values_2 = scratch["versionstamped_values_2"]
     vs_keys = scratch["versionstamped_keys"]
 
-    def __init__(self, seed: int, num_ops: int, max_keys: Tuple[int, int] = (100, 1000)):
+    def __init__(
+        self,
+        seed: int,
+        num_ops: int,
+        max_keys: Tuple[int, int] = (100, 1000),
+        concurrent: bool = False,
+    ) -> None:
+        #: One of several threads (Apple's `--concurrency N`): no determinism rules.
+        self.concurrent = concurrent
         self.rng = random.Random(seed)
         self.values = RandomValues(self.rng)
         self.num_ops = num_ops
@@ -131,6 +141,8 @@ class ApiProgram:
             self.remove(2)
 
     def wait_for_reads(self) -> None:
+        if self.concurrent:
+            return
         while self.outstanding and self.outstanding[-1][0] <= self.stack_size:
             position, _ = self.outstanding.pop()
             self.out.to_front(self.stack_size - position)
@@ -160,9 +172,10 @@ class ApiProgram:
         self.add_items(1)
         for _ in range(self.num_ops):
             self.one_op(self.rng.choice(OP_CHOICES))
-        self.wait_for_reads()
-        out.blocking_commit()
-        self.add_items(1)
+        if not self.concurrent:
+            self.wait_for_reads()
+            out.blocking_commit()
+            self.add_items(1)
         out.append("NEW_TRANSACTION")
         out.push(self.stack_space.key())
         out.append("LOG_STACK")
@@ -172,7 +185,7 @@ class ApiProgram:
     def one_op(self, op: str) -> None:
         from .api_ops import emit
 
-        if op in DATABASE_MUTATIONS:
+        if op in DATABASE_MUTATIONS and not self.concurrent:
             self.wait_for_reads()
             self.committed()
         if op in ("ON_ERROR", "RESET", "CANCEL", "NEW_TRANSACTION"):
@@ -181,5 +194,5 @@ class ApiProgram:
         read = emit(self, op)
         if read and op not in DATABASE_READS:
             self.outstanding.append((self.stack_size, len(self.out) - 1))
-        if op in DATABASE_READS or op in DATABASE_MUTATIONS:
+        if not self.concurrent and (op in DATABASE_READS or op in DATABASE_MUTATIONS):
             self.out.append("WAIT_FUTURE")

@@ -97,6 +97,34 @@ class Session:
         self.record(f"seed {seed}", problems)
         return problems
 
+    async def run_concurrent(self, seed: int, num_ops: int, threads: int = 5) -> List[str]:
+        """Apple's `api --concurrency N`: N random programs as START_THREAD machines of one
+        main program. Nothing is comparable; every tester must finish cleanly (no crash,
+        deadlock or hang) and the versionstamps must validate."""
+        started = time.monotonic()
+        programs = {PREFIX: []}
+        api = None
+        for i in range(threads):
+            name = b"thread_spec%d" % i
+            api = ApiProgram(seed * 1000 + i, num_ops, max_keys=(50, 200), concurrent=True)
+            programs[name] = list(api.generate())
+            programs[PREFIX].extend([("PUSH", name), ("START_THREAD",)])
+        outcomes = await asyncio.gather(
+            *(
+                run_program(spec, self.folder(f"concurrent{seed}", spec), programs, [], api)
+                for spec in self.testers
+            )
+        )
+        problems = [p for outcome in outcomes for p in check_outcome(outcome, asked_errors=True)]
+        status = "ok" if not problems else f"FAILED ({len(problems)} problems)"
+        total = sum(len(p) for p in programs.values())
+        self.echo(
+            f"concurrent seed {seed}: {threads} threads, {total} instructions, "
+            f"{time.monotonic() - started:.1f} s: {status}"
+        )
+        self.record(f"concurrent seed {seed}", problems)
+        return problems
+
     def record(self, what: str, problems: List[str]) -> None:
         for problem in problems:
             line = f"{what}: {problem}"

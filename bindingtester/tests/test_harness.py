@@ -26,6 +26,14 @@ async def test_two_seeds_and_scripted_pass_on_every_tester(tmp_path: Path) -> No
     assert len([line for line in lines if line.startswith("scripted on")]) == len(TESTERS)
 
 
+async def test_concurrent_programs_finish_on_every_tester(tmp_path: Path) -> None:
+    lines: list = []
+    session = Session(TESTERS, tmp_path, echo=lines.append)
+    problems = await session.run_concurrent(3, 40, threads=3)
+    assert problems == [], "\n".join(lines)
+    assert "3 threads" in lines[0]
+
+
 def test_a_seed_gives_one_program_and_seeds_differ() -> None:
     first = list(ApiProgram(7, 50).generate())
     assert first == list(ApiProgram(7, 50).generate())
