@@ -9,7 +9,7 @@ live under `("found_unit_tests", prefix)` and are cleared afterwards.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, List
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, List, Tuple
 
 import found
 
@@ -145,27 +145,35 @@ async def test_size_limit(db: found.Database, key: bytes) -> None:
 
 
 async def test_hooks(db: found.Database, key: bytes) -> None:
-    seen: List[str] = []
+    """on_begin, on_commit, on_post_commit fire once each, in order, for a transaction that
+    commits; other machines' transactions may fire them too, so events are kept per tx."""
+    seen: List[Tuple[int, str]] = []
+    mine: List[int] = []
 
     async def begin(tx: found.Transaction) -> None:
-        seen.append("begin")
+        seen.append((id(tx), "begin"))
 
     async def commit(tx: found.Transaction) -> None:
-        seen.append("commit")
+        seen.append((id(tx), "commit"))
 
     async def post(tx: found.Transaction, stats: Any) -> None:
-        seen.append("post")
+        seen.append((id(tx), "post"))
+
+    async def body(tx: found.Transaction) -> None:
+        mine.append(id(tx))
+        found.set(tx, key, b"h")
 
     db.hooks.on_begin.append(begin)
     db.hooks.on_commit.append(commit)
     db.hooks.on_post_commit.append(post)
     try:
-        await found.transactional(db, lambda tx: _run(found.set, tx, key, b"h"))
+        await found.transactional(db, body)
     finally:
         db.hooks.on_begin.remove(begin)
         db.hooks.on_commit.remove(commit)
         db.hooks.on_post_commit.remove(post)
-    check(seen == ["begin", "commit", "post"], f"hooks fired as {seen}")
+    events = [event for tx_id, event in seen if tx_id in mine]
+    check(events == ["begin", "commit", "post"], f"hooks fired as {events}")
 
 
 async def run_unit_tests(db: found.Database, prefix: bytes) -> None:
