@@ -9,7 +9,9 @@ transaction, started all at once (threads or tasks); prints one hex prefix per l
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import sys
+import types
 
 
 async def with_found(directory: str, name: str, count: int) -> list:
@@ -26,6 +28,9 @@ def with_official(cluster_file: str, name: str, count: int) -> list:
     import threading
 
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_SixMetaPathImporter"]
+    if not hasattr(ctypes, "pythonapi"):
+        # PyPy: an empty `pythonapi` selects the binding's own way of pinning callbacks.
+        ctypes.pythonapi = types.SimpleNamespace()  # type: ignore[attr-defined]
     import fdb
 
     fdb.api_version(730)

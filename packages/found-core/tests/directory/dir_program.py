@@ -13,9 +13,11 @@ As a script: `python dir_program.py CLUSTER_FILE REQUEST_JSON_FILE` prints JSON 
 
 from __future__ import annotations
 
+import ctypes
 import json
 import random
 import sys
+import types
 from typing import Any
 
 NAMES = ["a", "b", "c"]
@@ -133,6 +135,9 @@ def dump_official(db: Any) -> list:
 
 def main() -> None:
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_SixMetaPathImporter"]
+    if not hasattr(ctypes, "pythonapi"):
+        # PyPy: an empty `pythonapi` selects the binding's own way of pinning callbacks.
+        ctypes.pythonapi = types.SimpleNamespace()  # type: ignore[attr-defined]
     import fdb
 
     fdb.api_version(730)
