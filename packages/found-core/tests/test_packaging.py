@@ -96,7 +96,6 @@ def test_dependencies_between_distributions() -> None:
 
 def test_vnstore_server_reexports_found_server() -> None:
     import found_server
-
     from found.ext.vnstore import server as compat
 
     for name in ("server", "main", "fromstring", "tostring"):
