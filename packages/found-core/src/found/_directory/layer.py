@@ -16,7 +16,6 @@ implementation they call, one step of the tree walk at a time.
 
 from __future__ import annotations
 
-import struct
 from typing import Any, List, Optional, Tuple
 
 from .._reads import get, query
@@ -26,7 +25,7 @@ from .._util import check_bytes, next_prefix
 from .._writes import clear, set
 from . import errors
 from .allocator import HighContentionAllocator, snapshot_view
-from .node import PARTITION, SUBDIRS, Node
+from .node import PARTITION, SUBDIRS, VERSION, Node, check_version
 from .subspace import (
     DbOrTx,
     Directory,
@@ -43,7 +42,7 @@ class DirectoryLayer(Directory):
     """A directory tree stored under `node_subspace`, handing out prefixes inside
     `content_subspace`. `allow_manual_prefixes=True` lets `create` take an explicit prefix."""
 
-    VERSION = (1, 0, 0)
+    VERSION = VERSION
 
     def __init__(
         self,
@@ -75,23 +74,6 @@ class DirectoryLayer(Directory):
     async def move_to(self, tx: DbOrTx, new_absolute_path: Path) -> DirectorySubspace:
         """Always DirectoryError: the root directory cannot be moved."""
         raise errors.DirectoryError(errors.ROOT_MOVE)
-
-    # -- version ----------------------------------------------------------------------------
-
-    async def _check_version(self, tx: Transaction, write_access: bool = True) -> None:
-        key = self._root_node.pack((b"version",))
-        raw = await get(tx, key)
-        if raw is None:
-            if write_access:
-                set(tx, key, struct.pack("<III", *self.VERSION))
-            return
-        if len(raw) != 12:
-            raise errors.DirectoryError(f"Malformed directory layer version {raw!r}")
-        version = struct.unpack("<III", raw)
-        if version[0] > self.VERSION[0]:
-            raise errors.DirectoryError(errors.VERSION_TOO_NEW % (version + self.VERSION))
-        if version[1] > self.VERSION[1] and write_access:
-            raise errors.DirectoryError(errors.VERSION_READ_ONLY % (version + self.VERSION))
 
     # -- nodes ------------------------------------------------------------------------------
 
@@ -173,7 +155,7 @@ class DirectoryLayer(Directory):
         allow_create: bool = True,
         allow_open: bool = True,
     ) -> DirectorySubspace:
-        await self._check_version(tx, write_access=False)
+        await check_version(tx, self._root_node, write_access=False)
         if prefix is not None:
             if not self._allow_manual_prefixes:
                 message = errors.NO_MANUAL if not self._path else errors.NO_MANUAL_IN_PARTITION
@@ -200,7 +182,7 @@ class DirectoryLayer(Directory):
 
         if not allow_create:
             raise errors.DirectoryValueError(errors.MISSING)
-        await self._check_version(tx)
+        await check_version(tx, self._root_node)
         if prefix is None:
             prefix = self._content_subspace.key() + await self._allocator.allocate(tx)
             if await self._has_keys(tx, prefix):
@@ -221,7 +203,7 @@ class DirectoryLayer(Directory):
         return self._contents_of_node(node_subspace, path, layer or b"")
 
     async def _list(self, tx: Transaction, path: Any) -> List[str]:
-        await self._check_version(tx, write_access=False)
+        await check_version(tx, self._root_node, write_access=False)
         node = await self._find(tx, to_unicode_path(path))
         if not node.exists():
             raise errors.DirectoryValueError(errors.MISSING)
@@ -231,7 +213,7 @@ class DirectoryLayer(Directory):
         return [name for name, _ in await self._children(tx, node.subspace)]
 
     async def _exists(self, tx: Transaction, path: Any) -> bool:
-        await self._check_version(tx, write_access=False)
+        await check_version(tx, self._root_node, write_access=False)
         node = await self._find(tx, to_unicode_path(path))
         if not node.exists():
             return False
@@ -240,7 +222,7 @@ class DirectoryLayer(Directory):
         return True
 
     async def _move(self, tx: Transaction, old_path: Any, new_path: Any) -> DirectorySubspace:
-        await self._check_version(tx)
+        await check_version(tx, self._root_node)
         old_path = to_unicode_path(old_path)
         new_path = to_unicode_path(new_path)
         if old_path == new_path[: len(old_path)]:
@@ -271,7 +253,7 @@ class DirectoryLayer(Directory):
         return self._contents_of_node(old_node.subspace, new_path, old_node.layer)
 
     async def _remove(self, tx: Transaction, path: Any, must_exist: bool) -> bool:
-        await self._check_version(tx)
+        await check_version(tx, self._root_node)
         if not path:
             raise errors.DirectoryValueError(errors.ROOT_REMOVE)
         path = to_unicode_path(path)
