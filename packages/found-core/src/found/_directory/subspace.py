@@ -93,13 +93,15 @@ class Directory:
         return self._directory_layer
 
     @in_transaction
-    async def create_or_open(self, tx: DbOrTx, path: Path, layer: Any = None) -> DirectorySubspace:
+    async def create_or_open(
+        self, tx: Transaction, path: Path, layer: Any = None
+    ) -> DirectorySubspace:
         """Open the directory at `path`, creating it and missing parents if needed; a given
         `layer` must match the stored one (DirectoryValueError otherwise)."""
         return await self._directory_layer._open_or_create(tx, self._subpath(path), layer)
 
     @in_transaction
-    async def open(self, tx: DbOrTx, path: Path, layer: Any = None) -> DirectorySubspace:
+    async def open(self, tx: Transaction, path: Path, layer: Any = None) -> DirectorySubspace:
         """Open the existing directory at `path` (DirectoryValueError if it is missing)."""
         return await self._directory_layer._open_or_create(
             tx, self._subpath(path), layer, allow_create=False
@@ -107,7 +109,7 @@ class Directory:
 
     @in_transaction
     async def create(
-        self, tx: DbOrTx, path: Path, layer: Any = None, prefix: Any = None
+        self, tx: Transaction, path: Path, layer: Any = None, prefix: Any = None
     ) -> DirectorySubspace:
         """Create the directory at `path` (and missing parents); DirectoryValueError if it
         exists. `prefix` (bytes) needs a layer made with `allow_manual_prefixes=True`."""
@@ -116,12 +118,12 @@ class Directory:
         )
 
     @in_transaction
-    async def list(self, tx: DbOrTx, path: Path = ()) -> List[str]:
+    async def list(self, tx: Transaction, path: Path = ()) -> List[str]:
         """The names of the subdirectories of `path`, in key order."""
         return await self._directory_layer._list(tx, self._subpath(path))
 
     @in_transaction
-    async def move(self, tx: DbOrTx, old_path: Path, new_path: Path) -> DirectorySubspace:
+    async def move(self, tx: Transaction, old_path: Path, new_path: Path) -> DirectorySubspace:
         """Move `old_path` to `new_path` (same prefix, new name): the destination must not
         exist, its parent must, and both must be in the same partition."""
         return await self._directory_layer._move(
@@ -129,7 +131,7 @@ class Directory:
         )
 
     @in_transaction
-    async def move_to(self, tx: DbOrTx, new_absolute_path: Path) -> DirectorySubspace:
+    async def move_to(self, tx: Transaction, new_absolute_path: Path) -> DirectorySubspace:
         """Move this directory to `new_absolute_path` (inside the same partition)."""
         layer = self._layer_for_path(())
         new_path = to_unicode_path(new_absolute_path)
@@ -139,20 +141,20 @@ class Directory:
         return await layer._move(tx, self._path[depth:], new_path[depth:])
 
     @in_transaction
-    async def remove(self, tx: DbOrTx, path: Path = ()) -> bool:
+    async def remove(self, tx: Transaction, path: Path = ()) -> bool:
         """Remove the directory at `path`, its contents and every subdirectory
         (DirectoryValueError if it is missing). Returns True."""
         layer = self._layer_for_path(tuplify_path(path))
         return await layer._remove(tx, self._subpath(path, layer), must_exist=True)
 
     @in_transaction
-    async def remove_if_exists(self, tx: DbOrTx, path: Path = ()) -> bool:
+    async def remove_if_exists(self, tx: Transaction, path: Path = ()) -> bool:
         """Remove the directory at `path` like `remove`; False if it did not exist."""
         layer = self._layer_for_path(tuplify_path(path))
         return await layer._remove(tx, self._subpath(path, layer), must_exist=False)
 
     @in_transaction
-    async def exists(self, tx: DbOrTx, path: Path = ()) -> bool:
+    async def exists(self, tx: Transaction, path: Path = ()) -> bool:
         """Whether the directory at `path` exists."""
         layer = self._layer_for_path(tuplify_path(path))
         return await layer._exists(tx, self._subpath(path, layer))
