@@ -122,3 +122,20 @@ async def test_oversized_tuple_is_a_foundationdb_error(db) -> None:
     with pytest.raises(found.FoundException) as info:
         await found.transactional(db, scenario)
     assert info.value.code == 2102
+
+
+async def test_one_and_five_columns(db) -> None:
+    single, wide = fresh(1), fresh(5)
+
+    async def scenario(tx):
+        await nstore.add(tx, single, "only")
+        await nstore.add(tx, wide, 1, 2, 3, 4, 5)
+        await nstore.add(tx, wide, 1, 2, 0, 4, 5)
+        one = [b async for b in nstore.select(tx, single, var("x"))]
+        five = [b async for b in nstore.select(tx, wide, 1, var("b"), 3, var("d"), var("e"))]
+        return one, five, len(wide.indices)
+
+    one, five, count = await found.transactional(db, scenario)
+    assert one == [{"x": "only"}]
+    assert five == [{"b": 2, "d": 4, "e": 5}]
+    assert count == 10

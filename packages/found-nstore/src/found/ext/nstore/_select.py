@@ -8,8 +8,9 @@ different values (as the tuple layer sees them: `1`, `1.0` and `True` differ) ar
 
 from __future__ import annotations
 
+import operator
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import found
 
@@ -21,7 +22,7 @@ Bindings = dict[str, Any]
 class Scan:
     """The range and decoding recipe that serve one pattern on one store."""
 
-    __slots__ = ("begin", "end", "groups", "index", "inverse", "n", "skip")
+    __slots__ = ("begin", "end", "groups", "index", "inverse", "n", "reorder", "skip")
 
     def __init__(self, store: NStore, pattern: Sequence[Any]) -> None:
         if len(pattern) != store.n:
@@ -35,6 +36,10 @@ class Scan:
         self.skip = len(subspace)
         self.n = store.n
         self.inverse = [order.index(i) for i in range(store.n)]
+        # one column has only the identity order, so itemgetter always gets 2+ positions
+        self.reorder: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
+            tuple if order == tuple(range(store.n)) else operator.itemgetter(*self.inverse)
+        )
         positions: dict[str, list[int]] = {}
         for i, x in enumerate(pattern):
             if isinstance(x, Variable):
@@ -48,8 +53,7 @@ class Scan:
         scanned with patterns binding the same positions yield comparable order keys.
         """
         rest = key[self.skip :]
-        permuted = found.unpack(rest)
-        items = tuple(permuted[j] for j in self.inverse)
+        items = self.reorder(found.unpack(rest))
         for group in self.groups:
             first = found.pack((items[group[0]],))
             if any(found.pack((items[i],)) != first for i in group[1:]):
