@@ -73,7 +73,8 @@ async def run_own(args: argparse.Namespace) -> int:
     verdict = "passed" if not session.failures else f"{len(session.failures)} problems"
     print(
         f"bindingtester: {args.seeds} seeds x {len(chosen)} testers"
-        f"{'' if args.no_scripted else ' + scripted'} on {sys.implementation.name} "
+        f" + {args.concurrent} concurrent{'' if args.no_scripted else ' + scripted'}"
+        f" on {sys.implementation.name} "
         f"{sys.version.split()[0]} in {elapsed:.1f} s: {verdict}"
     )
     return 0 if not session.failures else 1
