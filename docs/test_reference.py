@@ -92,3 +92,15 @@ def test_public_functions_and_classes_have_docstrings() -> None:
             if (inspect.isclass(value) or inspect.isroutine(value)) and not documented:
                 missing.append(f"{name}.{attribute}")
     assert missing == []
+
+
+def test_screenshots_section_lists_images(tmp_path: Path) -> None:
+    assert hooks.screenshots(tmp_path, "../img") == ""
+    (tmp_path / "history-page.png").write_bytes(b"\x89PNG")
+    (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+    section = hooks.screenshots(tmp_path, "../img")
+    assert section.startswith("## Screenshots")
+    assert "![history page](../img/history-page.png)" in section
+    assert "notes" not in section
+    page = (REFERENCE.parent / "guide" / "server.md").read_text(encoding="utf-8")
+    assert hooks.SCREENSHOTS_MARK in page
