@@ -44,6 +44,7 @@ def test_a_seed_gives_one_program_and_seeds_differ() -> None:
 
 def test_command_line_runs_and_reports(tmp_path: Path) -> None:
     options = ["--seeds", "1", "--ops", "20", "--testers", "pthread/embedded", "--no-scripted"]
+    options += ["--concurrent", "0"]
     done = subprocess.run(
         [sys.executable, str(HERE / "run.py"), *options, "--workdir", str(tmp_path)],
         capture_output=True,
