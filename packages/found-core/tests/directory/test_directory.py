@@ -225,3 +225,18 @@ async def test_custom_layer_and_repr(db: found.Database) -> None:
     assert a != Subspace(rawPrefix=a.key()) and a == DirectorySubspace(("a",), a.key(), layer)
     with pytest.raises(TypeError, match=r"node_subspace must be a found\.Subspace"):
         DirectoryLayer(b"\xfe")  # type: ignore[arg-type]
+
+
+async def test_directory_methods_inside_a_partition(db: found.Database) -> None:
+    part = await found.directory.create(db, ("top", "p"), layer=b"partition")
+    inner = await part.create(db, "x")
+    deeper = await inner.create_or_open(db, ("y", "z"))
+    assert deeper.get_path() == ("top", "p", "x", "y", "z")
+    assert await inner.exists(db) and await inner.exists(db, ("y", "z"))
+    assert await inner.list(db) == ["y"]
+    moved = await deeper.move_to(db, ("top", "p", "w"))
+    assert moved.key() == deeper.key() and await part.list(db) == ["w", "x"]
+    assert await inner.remove(db) is True
+    assert not await inner.exists(db) and await part.list(db) == ["w"]
+    assert await moved.remove_if_exists(db) is True and await part.list(db) == []
+    assert await part.exists(db) and await found.directory.list(db, "top") == ["p"]
