@@ -89,9 +89,7 @@ async def create_change(client: httpx.AsyncClient, description: str = "a change"
     return response.headers["location"].split("/")[3]
 
 
-async def write(
-    client: httpx.AsyncClient, hexid: str, action: str, **items: str
-) -> httpx.Response:
+async def write(client: httpx.AsyncClient, hexid: str, action: str, **items: str) -> httpx.Response:
     """Post the add or remove form of change `hexid`."""
     token = await csrf(client, f"/history/u/{hexid}/{action}/")
     return await client.post(f"/history/u/{hexid}/{action}/", data={**items, "csrf": token})
