@@ -22,20 +22,8 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_main_runs_uvicorn_with_the_configured_app(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
-    main(
-        [
-            "--port",
-            "8123",
-            "--database",
-            "embedded:/tmp/x",
-            "--store-name",
-            "wiki",
-            "--columns",
-            "page",
-            "field",
-            "text",
-        ]
-    )
+    argv = "--port 8123 --database embedded:/tmp/x --store-name wiki --columns doc field text"
+    main(argv.split())
     ((app, kwargs),) = calls
     assert isinstance(app, App) and app.config is not None
     assert app.config.database == "embedded:/tmp/x" and app.config.name == "wiki"
