@@ -25,7 +25,7 @@ from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from webdriver import Browser, free_port, wait_for_http  # noqa: E402
+from webdriver import Browser, free_port, wait_for_http
 
 
 def check(condition: bool, what: str) -> None:
