@@ -146,9 +146,12 @@ class StackMachine:
             handler = HANDLERS.get(inst.op)
         if handler is None:
             raise ValueError(f"instruction {index}: unknown op {op_tuple[0]!r}")
+        if log.isEnabledFor(logging.DEBUG):  # FOUND_TESTER_LOG=DEBUG traces every instruction
+            log.debug("%r %d: %r (stack depth %d)", self.prefix, index, op_tuple, len(self.stack))
         try:
             await handler(self, inst)
         except found.FoundException as exc:
+            log.debug("%r %d: error %d", self.prefix, index, exc.code)
             self.stack.push(index, error_item(exc.code))
 
     async def run(self) -> None:
