@@ -84,6 +84,6 @@ async def test_honest_wrapper_passes(tmp_path: Path) -> None:
     """The wrapper itself changes nothing: without a patch, the same runs pass."""
     lines: list = []
     session = Session([TESTERS[0], faulty_tester(tmp_path / "bin", "")], tmp_path, lines.append)
-    await session.run_seed(1, 100)
+    await session.run_seed(1, 60)
     await run_scripted(session)
     assert session.failures == [], "\n".join(lines)

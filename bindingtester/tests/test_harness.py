@@ -20,7 +20,7 @@ async def test_two_seeds_and_scripted_pass_on_every_tester(tmp_path: Path) -> No
     lines: list = []
     session = Session(TESTERS, tmp_path, echo=lines.append)
     for seed in (1, 2):
-        await session.run_seed(seed, 100)
+        await session.run_seed(seed, 80)
     await run_scripted(session)
     assert session.failures == [], "\n".join(lines)
     assert len([line for line in lines if line.startswith("scripted on")]) == len(TESTERS)
