@@ -45,7 +45,9 @@ def _decode_fields(raw: bytes, what: str) -> dict[str, list[str]]:
     except UnicodeDecodeError:
         raise HTTPError(400, f"The {what} is not valid UTF-8.") from None
     try:
-        return parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=100)
+        return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=100)
+    except UnicodeDecodeError:
+        raise HTTPError(400, f"The {what} is not valid UTF-8.") from None
     except ValueError as exc:
         raise HTTPError(400, f"The {what} cannot be read: {exc}") from None
 

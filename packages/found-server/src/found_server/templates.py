@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .encoding import tostring
 
@@ -19,6 +20,15 @@ def _describe(value: Any) -> str:
     return type(value).__name__.lower()
 
 
+def _item(value: Any) -> Markup:
+    """A tuple item as HTML: its text form (escaped) and its type. A filter rather than a
+    macro: pages list hundreds of items, and a macro call costs ten times more."""
+    return Markup('<span class="item">%s</span><span class="kind">%s</span>') % (
+        escape(tostring(value)),
+        _describe(value),
+    )
+
+
 def environment() -> jinja2.Environment:
     """A fresh environment over the package's `templates/` directory."""
     env = jinja2.Environment(
@@ -30,6 +40,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["encode"] = tostring
     env.filters["kind"] = _describe
+    env.filters["item"] = _item
     return env
 
 

@@ -103,11 +103,22 @@ async def detail(request: Request) -> Response:
     """GET /history/u/{hex}/: a change, what it adds and removes, and what can be done."""
     state = State(request)
     change = await load_change(request, request.params["hex"])
+    page = page_number(request)
     with store_errors():
         ops = await found.transactional(
             state.db, vnstore.change_changes, state.store, change["uid"]
         )
-    return render(request, "change.html", change=change, ops=ops, version=version)
+    size = state.config.page_size
+    return render(
+        request,
+        "change.html",
+        change=change,
+        ops=ops[(page - 1) * size : page * size],
+        total=len(ops),
+        page=page,
+        more=len(ops) > page * size,
+        version=version,
+    )
 
 
 def _items(request: Request, state: State) -> tuple[Any, ...]:
@@ -168,7 +179,8 @@ async def apply_form(request: Request) -> Response:
     if change["significance"] is not None:
         raise HTTPError(409, "This change is already applied.")
     ops = await found.transactional(state.db, vnstore.change_changes, state.store, change["uid"])
-    return render(request, "apply.html", change=change, ops=ops)
+    size = state.config.page_size
+    return render(request, "apply.html", change=change, ops=ops[:size], total=len(ops))
 
 
 async def apply_post(request: Request) -> Response:
