@@ -4,7 +4,7 @@ run on every configured tester; a summary of failures."""
 from __future__ import annotations
 
 import asyncio
-import logging
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -15,8 +15,6 @@ from .compare import compare_spaces
 from .runner import Outcome, TesterSpec, has_permissible_errors, run_program
 
 __all__ = ["TESTERS", "Session"]
-
-log = logging.getLogger("found.bindingtester.harness")
 
 #: The three runs every program gets: their logs and workspaces must be identical.
 TESTERS = (
@@ -95,6 +93,7 @@ class Session:
             f"{time.monotonic() - started:.1f} s: {status}"
         )
         self.record(f"seed {seed}", problems)
+        self.discard(f"seed{seed}", problems)
         return problems
 
     async def run_concurrent(self, seed: int, num_ops: int, threads: int = 5) -> List[str]:
@@ -123,7 +122,14 @@ class Session:
             f"{time.monotonic() - started:.1f} s: {status}"
         )
         self.record(f"concurrent seed {seed}", problems)
+        self.discard(f"concurrent{seed}", problems)
         return problems
+
+    def discard(self, run: str, problems: List[str]) -> None:
+        """Delete a passing run's databases unless the user asked to keep them (--workdir);
+        a failing run's stay for inspection until the session closes."""
+        if not problems and self._tmp is not None:
+            shutil.rmtree(self.workdir / run, ignore_errors=True)
 
     def record(self, what: str, problems: List[str]) -> None:
         for problem in problems:
