@@ -106,6 +106,82 @@ async def test_commit_after_the_window_is_1007(tmp_path):
         assert info.value.code == 1007
 
 
+async def test_idle_read_version_older_than_5_seconds_is_1007(tmp_path):
+    # Nobody commits: FoundationDB's versions still advance with wall time, so a read
+    # version 5 s old fails on the next read and on commit (the engine clock is injected).
+    db, clock = await _embedded_with_clock(str(tmp_path / "db"))
+    async with db:
+        await _commit_value(db, b"one")
+        tx = found.make_transaction(db)
+        assert await found.get(tx, b"k") == b"one"
+        found.set(tx, b"k", b"late")
+        clock.now += 4_900_000
+        assert await found.get(tx, b"k") == b"late"  # 4.9 s: still readable
+        assert await found.get(tx, b"other") is None
+        clock.now += 200_000
+        with pytest.raises(found.FoundException) as info:
+            await found.get(tx, b"other")
+        assert info.value.code == 1007
+        with pytest.raises(found.FoundException) as info:
+            await found.commit(tx)
+        assert info.value.code == 1007
+        await tx.backend.on_error(1007)  # retryable: the retry takes a fresh read version
+        assert await found.get(tx, b"k") == b"one"
+        found.set(tx, b"k", b"retried")
+        await found.commit(tx)
+
+
+async def test_idle_age_counts_from_the_read_version_not_the_transaction(tmp_path):
+    db, clock = await _embedded_with_clock(str(tmp_path / "db"))
+    async with db:
+        await _commit_value(db, b"one")
+        tx = found.make_transaction(db)
+        clock.now += 10_000_000  # the transaction is old, its (lazy) read version is not
+        assert await found.get(tx, b"k") == b"one"
+        found.set(tx, b"k", b"two")
+        await found.commit(tx)
+        assert found.get_committed_version(tx) > 0
+
+
+async def test_set_read_version_ages_from_when_it_was_set(tmp_path):
+    db, clock = await _embedded_with_clock(str(tmp_path / "db"))
+    async with db:
+        version = await _commit_value(db, b"one")
+        clock.now += 3_000_000
+        tx = found.make_transaction(db)
+        found.set_read_version(tx, version)
+        clock.now += 3_000_000  # 6 s after that version was current, 3 s after it was set
+        assert await found.get(tx, b"k") == b"one"
+        clock.now += 2_100_000
+        with pytest.raises(found.FoundException) as info:
+            await found.get(tx, b"k")
+        assert info.value.code == 1007
+        tx = found.make_transaction(db)
+        found.set_read_version(tx, version + 10_000_000_000)  # still 1009 when fresh
+        with pytest.raises(found.FoundException) as info:
+            await found.get(tx, b"k")
+        assert info.value.code == 1009
+
+
+async def test_a_granted_version_is_checked_once_the_clock_moved(tmp_path):
+    # A read served from the transaction's own writes still refuses a version another
+    # commit pushed out of the window, as soon as the clock says 2 s passed since GRV.
+    db, clock = await _embedded_with_clock(str(tmp_path / "db"))
+    async with db:
+        await _commit_value(db, b"one")
+        tx = found.make_transaction(db)
+        await found.get(tx, b"k")
+        found.set(tx, b"mine", b"1")
+        clock.now += 1
+        await _commit_value(db, b"two")
+        clock.now += 12_500_000
+        await _commit_value(db, b"three")
+        clock.now -= 10_000_000  # the wall clock steps back: 2.5 s after the GRV again
+        with pytest.raises(found.FoundException) as info:
+            await found.get(tx, b"mine")
+        assert info.value.code == 1007
+
+
 async def test_set_read_version_errors(db):
     tx = found.make_transaction(db)
     found.set_read_version(tx, 0)

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
 
 METADATA_VERSION_KEY = b"\xff/metadataVersion"
 _RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
-_TRUSTED = 2.0  # seconds a granted read version is surely readable (the window is 5 s)
+#: Microseconds (engine clock) a read version stays usable however idle the database is:
+#: FoundationDB's versions advance ~1,000,000 per second, so one older than 5 s is gone.
+MAX_AGE = 5_000_000
+#: Microseconds during which a version the engine itself granted needs no engine check.
+_TRUSTED = 2_000_000
 Range = tuple[bytes, bytes]
 
 
@@ -72,7 +76,8 @@ class Attempt:
         self._write_conflicts: list[Range] = []
         self._approx_size = 0
         self._read_version: Optional[int] = None
-        self._granted_at = -_TRUSTED  # when the engine handed out _read_version
+        self._version_at = 0  # engine clock when _read_version was granted or set
+        self._granted = False  # whether the engine granted it (GRV) rather than the user
         self._deferred: Optional[FoundException] = None
         self._poison: Optional[int] = None
         self._commit_started = False
@@ -195,17 +200,43 @@ class Attempt:
 
     def _version(self) -> int:
         if self._read_version is None:
-            self._read_version = self._database.engine.latest_version()
-            self._granted_at = time.monotonic()
+            engine = self._database.engine
+            self._read_version = engine.latest_version()
+            self._version_at = engine.clock()
+            self._granted = True
         return self._read_version
+
+    def _set_version(self, version: int) -> None:
+        """A read version chosen by the user: its age counts from now, and every read asks
+        the engine whether it is readable (it may be in the future, or already too old)."""
+        self._read_version = version
+        self._version_at = self._database.engine.clock()
+        self._granted = False
+
+    def _aged_version(self) -> tuple[int, int]:
+        """(read version, its age in microseconds of the engine's clock); 1007 once it is
+        older than 5 s: FoundationDB's rule, which holds even when nobody commits."""
+        version = self._version()
+        age = self._database.engine.clock() - self._version_at
+        if age > MAX_AGE:
+            raise error(1007)
+        return version, age
+
+    def _fresh_version(self) -> int:
+        """The read version, refused when too old by age or by the engine's window, or in
+        the future (1009). The engine is not asked about a version it granted less than
+        2 s ago: every later commit has a version at least the clock at grant time (commit
+        versions follow the same clock), while 1007 needs such a commit 5 s of versions
+        below the newest, so that version is surely still readable.
+        """
+        version, age = self._aged_version()
+        if not self._granted or age >= _TRUSTED:
+            self._database.engine.check_read_version(version)
+        return version
 
     def _view(self, snapshot: bool) -> View:
         options = self._options
-        version = self._version()
-        # A version this transaction got from the engine less than _TRUSTED seconds ago is
-        # inside the 5 s window and not in the future: skip asking the engine again.
-        if time.monotonic() - self._granted_at >= _TRUSTED:
-            self._database.engine.check_read_version(version)
+        version = self._fresh_version()
         self._had_io = True
         use_writes = not options.ryw_disabled and (not snapshot or options.snapshot_ryw > 0)
         return View(

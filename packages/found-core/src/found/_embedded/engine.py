@@ -69,6 +69,8 @@ class Engine:
     def __init__(self, directory: str, clock: Clock, poll_interval: float):
         os.makedirs(directory, exist_ok=True)
         self.directory = directory
+        #: The microsecond clock that drives commit versions (injected by tests).
+        self.clock = clock
         path = schema.data_path(directory)
         self._lock = FileLock(os.path.join(directory, schema.LOCK_FILE))
         self._committer: Optional[Committer] = None

@@ -86,7 +86,7 @@ class EmbeddedTransaction(Writes):
         elif self._read_version is not None:
             self._defer(error(2010))
         else:
-            self._read_version = version
+            self._set_version(version)
 
     def get_committed_version(self) -> int:
         """Version of the last successful commit; -1 before it and for a read-only commit."""
@@ -253,7 +253,7 @@ class EmbeddedTransaction(Writes):
             size = self._mutation_bytes + sum(len(b) + len(e) for b, e in reads + writes)
             if size > self._options.size_limit:
                 raise error(2101)
-            version = self._version() if self._read_version is None else self._read_version
+            version = self._aged_version()[0]  # the engine checks its window itself
             commit = self._database.engine.commit(version, self._mutations, reads, writes)
             committed, stamp = await self._wait(asyncio.ensure_future(commit))
         except FoundException as exc:
