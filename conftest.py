@@ -9,6 +9,11 @@ Backends:
 - `cluster`: a real FoundationDB cluster, only when `FOUND_TEST_CLUSTER_FILE` names its
   cluster file; the whole user keyspace is cleared before each test.
 
+`cluster` replaces `capi` when `FOUND_TEST_CLUSTER_FILE` is set: found's driver loads one
+libfdb_c per process, and the real one (to reach the cluster) cannot share the process with
+the test library that `capi` loads. The driver's own tests (`tests/capi`) still need the test
+library, so run them in a separate pytest process without that variable.
+
 Select one with `-k embedded` (or `capi`, `cluster`).
 """
 
@@ -24,7 +29,9 @@ import found
 
 CLUSTER_FILE_ENV = "FOUND_TEST_CLUSTER_FILE"
 
-BACKENDS = ["embedded", "capi"] + (["cluster"] if os.environ.get(CLUSTER_FILE_ENV) else [])
+#: The backends of this run: the driver's side is the real cluster when one is named, else
+#: the test library (never both: see the module docstring).
+BACKENDS = ["embedded", "cluster" if os.environ.get(CLUSTER_FILE_ENV) else "capi"]
 
 
 @pytest.fixture(params=BACKENDS)
