@@ -11,6 +11,7 @@ other languages (```console, ```text) and are not run.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import List, NamedTuple
@@ -97,5 +98,13 @@ def test_example_runs(
     monkeypatch.chdir(tmp_path)
     # Blank lines first, so that line numbers in a traceback point into the markdown file.
     code = compile("\n" * example.line + example.source, str(example.path), "exec")
-    exec(code, {"__name__": "__main__", "__file__": str(example.path)})
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        exec(code, {"__name__": "__main__", "__file__": str(example.path)})
+    finally:  # an example may configure logging (basicConfig): undo it for the next tests
+        for handler in set(root.handlers) - set(handlers):
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
     capsys.readouterr()  # pytest shows the example's output only when it fails
