@@ -29,8 +29,10 @@ import builtins
 import re
 import struct
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
-from uuid import UUID, SafeUUID
+from uuid import UUID
 
+from ._tuple_shapes import _SAFE_UNKNOWN, _UUID_SLOTS, _set_int, _set_safe, new_uuid
+from ._tuple_shapes import TABLE as _SHAPES
 from ._versionstamp import (
     SingleFloat,
     Versionstamp,
@@ -299,20 +301,7 @@ def _malformed(pos: int, what: str) -> ValueError:
 
 
 _TERMINATOR = re.compile(b"\x00(?!\xff)")  # first 0x00 that is not an escaped one
-_SAFE_UNKNOWN = SafeUUID.unknown  # an Enum lookup per UUID would cost more than the decode
-_UUID_SLOTS = {"int", "is_safe"} <= set(getattr(UUID, "__slots__", ()))
 _new_object = object.__new__
-_set_attr = object.__setattr__
-
-
-def _new_uuid(number: int) -> UUID:
-    """What UUID(int=number) does, minus argument checks a 16-byte number always passes."""
-    if not _UUID_SLOTS:
-        return UUID(int=number)
-    value = _new_object(UUID)
-    _set_attr(value, "int", number)
-    _set_attr(value, "is_safe", _SAFE_UNKNOWN)
-    return value
 
 
 def _decode_string(data: bytes, pos: int) -> Tuple[Union[bytes, str], int]:
@@ -349,7 +338,7 @@ def _decode_other(data: bytes, pos: int) -> Tuple[Any, int]:
     if stop > len(data):
         raise _malformed(pos, f"type 0x{code:02x} needs {size} bytes, {len(data) - pos - 1} left")
     if code == 0x30:
-        return _new_uuid(int.from_bytes(data[pos + 1 : stop], "big")), stop
+        return new_uuid(int.from_bytes(data[pos + 1 : stop], "big")), stop
     if code == 0x21:
         bits = _U64.unpack_from(data, pos + 1)[0]
         bits = bits ^ _SIGN64 if bits & _SIGN64 else bits ^ _MASK64
@@ -374,17 +363,33 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     """Decode the tuple packed in `key` after its first `prefix_len` bytes.
 
     Raises `ValueError` naming the byte offset when `key` is not a valid packed tuple.
-    Nested tuples are decoded with an explicit stack, so deep nesting cannot overflow.
+    Keys of a shape seen before are decoded by one regex match (see `found._tuple_shapes`);
+    the others element by element, nested tuples with an explicit stack, so deep nesting
+    cannot overflow.
 
     >>> unpack(b'\\x02user\\x00\\x15*')
     ('user', 42)
     """
     if key.__class__ is not bytes:
         key = _check_key(key)
+    if prefix_len.__class__ is not int or not 0 <= prefix_len <= len(key):
+        _check_prefix_len(prefix_len, len(key))
+    fullmatch, converters = _SHAPES.matcher
+    if fullmatch is not None:
+        match = fullmatch(key, prefix_len)
+        if match is not None:
+            try:
+                return converters[match.lastindex](match)
+            except UnicodeDecodeError:
+                pass  # the general decoder names the offset
+    value = _decode(key, prefix_len)
+    _SHAPES.learn(key, prefix_len)
+    return value
+
+
+def _decode(key: bytes, pos: int) -> Tuple[Any, ...]:
+    """Decode `key` from `pos` element by element: the general path of `unpack`."""
     end = len(key)
-    pos = prefix_len
-    if pos.__class__ is not int or not 0 <= pos <= end:
-        _check_prefix_len(prefix_len, end)
     find = key.find
     out: List[Any] = []
     append = out.append
@@ -449,9 +454,9 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
             append(code == 0x27)
             pos += 1
         elif code == 0x30 and pos + 17 <= end and _UUID_SLOTS:
-            uuid = _new_object(UUID)  # _new_uuid(), inlined
-            _set_attr(uuid, "int", int.from_bytes(key[pos + 1 : pos + 17], "big"))
-            _set_attr(uuid, "is_safe", _SAFE_UNKNOWN)
+            uuid = _new_object(UUID)  # new_uuid(), inlined
+            _set_int(uuid, int.from_bytes(key[pos + 1 : pos + 17], "big"))
+            _set_safe(uuid, _SAFE_UNKNOWN)
             append(uuid)
             pos += 17
         else:

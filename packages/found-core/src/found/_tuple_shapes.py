@@ -1,0 +1,276 @@
+"""Fast decoding of packed tuples by learned key shapes (used by `found._tuple.unpack`).
+
+Keys of one subspace nearly always share a *shape*: the same sequence of type codes, with
+strings of any length. Decoding them element by element spends most of its time in the
+interpreter's dispatch, so this module learns shapes instead: a key that the general decoder
+has decoded is tokenized into a regular expression for its shape (`\\x02([^\\x00]*)\\x00`
+for a string, `\\x17(...)` for a 3-byte integer, ...) and a Python expression that builds the
+tuple from the captured groups. All learned shapes are joined into one alternation, so a
+single `fullmatch` in C both recognises a key's shape and slices out its payloads; a small
+generated function per shape then converts the groups. Decoded values are never cached.
+
+Each shape pattern accepts exactly the bytes the general decoder reads the same way (a
+string ends at the first 0x00 not followed by 0xff, fixed-size payloads have their exact
+length), so a match always decodes identically. Anything unusual (invalid UTF-8, a key no
+shape matches) goes to the general decoder, which also produces the errors.
+
+A shape is learned when seen twice, at most `MAX_SHAPES` of at most `MAX_ELEMENTS` elements;
+when the table is full and misses keep coming, it is emptied and relearned, so a changed
+workload is not stuck with old shapes.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
+from uuid import UUID, SafeUUID
+
+from ._versionstamp import _make_stamp, _single_from_bits
+
+MAX_SHAPES = 32
+MAX_ELEMENTS = 24
+_RELEARN_AFTER = 1 << 16  # misses with a full table before it is emptied
+_MAX_PENDING = 4096
+
+_F64 = struct.Struct(">d")
+_U64 = struct.Struct(">Q")
+_MASK64 = (1 << 64) - 1
+_SIGN64 = 1 << 63
+_FIXED = {0x20: (4, "_single"), 0x21: (8, "_double"), 0x30: (16, "_uuid"), 0x33: (12, "_stamp")}
+_ESCAPED = b"\x00\xff"
+
+_SAFE_UNKNOWN = SafeUUID.unknown
+_UUID_SLOTS = {"int", "is_safe"} <= set(getattr(UUID, "__slots__", ()))
+_new_object = object.__new__
+# The slot descriptors' own setters skip the attribute lookup object.__setattr__ does.
+_set_int = UUID.__dict__["int"].__set__ if _UUID_SLOTS else None
+_set_safe = UUID.__dict__["is_safe"].__set__ if _UUID_SLOTS else None
+
+
+def new_uuid(number: int) -> UUID:
+    """What UUID(int=number) does, minus argument checks a 16-byte number always passes."""
+    if not _UUID_SLOTS:
+        return UUID(int=number)
+    value = _new_object(UUID)
+    _set_int(value, number)
+    _set_safe(value, _SAFE_UNKNOWN)
+    return value
+
+
+def _uuid(raw: bytes) -> UUID:
+    if not _UUID_SLOTS:
+        return UUID(bytes=raw)
+    value = _new_object(UUID)
+    _set_int(value, int.from_bytes(raw, "big"))
+    _set_safe(value, _SAFE_UNKNOWN)
+    return value
+
+
+def _double(raw: bytes) -> float:
+    bits = _U64.unpack(raw)[0]
+    bits = bits ^ _SIGN64 if bits & _SIGN64 else bits ^ _MASK64
+    return float(_F64.unpack(_U64.pack(bits))[0])
+
+
+def _single(raw: bytes) -> Any:
+    bits = int.from_bytes(raw, "big")
+    return _single_from_bits(bits ^ 0x80000000 if bits & 0x80000000 else bits ^ 0xFFFFFFFF)
+
+
+def _stamp(raw: bytes) -> Any:
+    tr_version, user_version = raw[:10], int.from_bytes(raw[10:], "big")
+    return _make_stamp(None if tr_version == b"\xff" * 10 else tr_version, user_version)
+
+
+_NAMESPACE: Dict[str, Any] = {
+    "_from": int.from_bytes,
+    "_uuid": _uuid,
+    "_double": _double,
+    "_single": _single,
+    "_stamp": _stamp,
+}
+
+# A shape: its regex text (groups unnamed) and, per group, nothing; plus the expression that
+# builds the tuple from locals g0, g1, ... holding the groups in order.
+Shape = Tuple[str, int, str]
+
+
+def _string(escaped: bool) -> str:
+    body = r"[^\x00]*(?:\x00\xff[^\x00]*)*" if escaped else r"[^\x00]*"
+    # The terminator needs no look-ahead for 0xff: no element, closing 0x00 or nested None
+    # starts with 0xff, so a match ending a string at an escaped NUL cannot continue.
+    return "(" + body + r")\x00"
+
+
+def shape_of(key: bytes, pos: int) -> Optional[Shape]:
+    """The shape of `key` after `pos`, which the general decoder has just read without error;
+    None when it has more than `MAX_ELEMENTS` elements (nested tuples' ends included)."""
+    pattern: List[str] = []
+    stack: List[List[str]] = [[]]
+    groups = 0
+    end = len(key)
+    elements = 0
+    while pos < end:
+        elements += 1
+        if elements > MAX_ELEMENTS:
+            return None
+        code = key[pos]
+        items = stack[-1]
+        group = f"g{groups}"
+        if code == 0x01 or code == 0x02:
+            stop = pos + 1
+            while True:
+                stop = key.find(b"\x00", stop)
+                if stop + 1 < end and key[stop + 1] == 0xFF:
+                    stop += 2
+                    continue
+                break
+            escaped = _ESCAPED in key[pos + 1 : stop + 1]
+            pattern.append(f"\\x{code:02x}" + _string(escaped))
+            value = f"{group}.replace(b'\\x00\\xff', b'\\x00')" if escaped else group
+            items.append(value + ".decode()" if code == 0x02 else value)
+            groups += 1
+            pos = stop + 1
+        elif 0x0C <= code <= 0x1C:
+            size = abs(code - 0x14)
+            pos += 1 + size
+            if size == 0:
+                pattern.append(r"\x14")
+                items.append("0")
+                continue
+            pattern.append(f"\\x{code:02x}(.{{{size}}})")
+            number = f"{group}[0]" if size == 1 else f"_from({group}, 'big')"
+            items.append(number if code > 0x14 else f"{number} - {(1 << (8 * size)) - 1}")
+            groups += 1
+        elif code == 0x1D or code == 0x0B:
+            size = key[pos + 1] if code == 0x1D else key[pos + 1] ^ 0xFF
+            pattern.append(f"\\x{code:02x}\\x{key[pos + 1]:02x}(.{{{size}}})")
+            number = f"_from({group}, 'big')"
+            items.append(number if code == 0x1D else f"{number} - {(1 << (8 * size)) - 1}")
+            groups += 1
+            pos += 2 + size
+        elif code == 0x05:
+            pattern.append(r"\x05")
+            stack.append([])
+            pos += 1
+        elif code == 0x00 and len(stack) > 1 and pos + 1 < end and key[pos + 1] == 0xFF:
+            pattern.append(r"\x00\xff")
+            items.append("None")
+            pos += 2
+        elif code == 0x00 and len(stack) > 1:
+            pattern.append(r"\x00")
+            inner = stack.pop()
+            stack[-1].append(_tuple_expr(inner))
+            pos += 1
+        elif code == 0x00:
+            pattern.append(r"\x00")
+            items.append("None")
+            pos += 1
+        elif code == 0x26 or code == 0x27:
+            pattern.append(f"\\x{code:02x}")
+            items.append(str(code == 0x27))
+            pos += 1
+        else:
+            size, maker = _FIXED[code]
+            pattern.append(f"\\x{code:02x}(.{{{size}}})")
+            items.append(f"{maker}({group})")
+            groups += 1
+            pos += 1 + size
+    return "".join(pattern), groups, _tuple_expr(stack[0])
+
+
+def _tuple_expr(items: List[str]) -> str:
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
+def _converter(shape: Shape, first: int) -> Callable[[Any], Tuple[Any, ...]]:
+    """The function building the tuple from a match whose shape groups start at `first`."""
+    _, count, expr = shape
+    names = ", ".join(f"g{i}" for i in range(count))
+    if count == 0:
+        body = f"    return {expr}"
+    elif count == 1:
+        body = f"    g0 = m[{first}]\n    return {expr}"
+    else:
+        indices = ", ".join(str(first + i) for i in range(count))
+        body = f"    {names} = m.group({indices})\n    return {expr}"
+    namespace = dict(_NAMESPACE)
+    exec(f"def convert(m):\n{body}\n", namespace)  # built from shape tokens, never from key text
+    return namespace["convert"]  # type: ignore[no-any-return]
+
+
+Matcher = Tuple[Optional[Callable[..., Any]], List[Callable[[Any], Tuple[Any, ...]]]]
+
+
+def _build(shapes: List[Shape]) -> Matcher:
+    """One alternation of every shape, and per outer group index its converter."""
+    if not shapes:
+        return None, []
+    converters: List[Callable[[Any], Tuple[Any, ...]]] = [_never]
+    parts = []
+    for shape in shapes:
+        outer = len(converters)
+        parts.append("(" + shape[0] + ")")
+        converters.append(_never)
+        converters.extend([_never] * shape[1])
+        converters[outer] = _converter(shape, outer + 1)
+    regex = re.compile(("|".join(parts)).encode("ascii"), re.DOTALL)
+    return regex.fullmatch, converters
+
+
+def _never(m: Any) -> Tuple[Any, ...]:
+    raise AssertionError("an inner group never ends a shape match")  # pragma: no cover
+
+
+class ShapeTable:
+    """The learned shapes and the matcher built from them; `matcher` is replaced whole, so
+    readers on other threads always see a consistent (regex, converters) pair."""
+
+    def __init__(self) -> None:
+        self.matcher: Matcher = (None, [])
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every shape (tests use it to start from a known state)."""
+        with self._lock:
+            self._shapes: List[Shape] = []
+            self._known: Dict[str, int] = {}
+            self._pending: Dict[str, int] = {}
+            self._misses = 0
+            self.matcher = (None, [])
+
+    def learn(self, key: bytes, pos: int) -> None:
+        """Note the shape of a key the general decoder read; add it on its second sighting."""
+        if len(self._shapes) >= MAX_SHAPES:
+            self._misses += 1
+            if self._misses >= _RELEARN_AFTER:
+                self.reset()
+            return
+        shape = shape_of(key, pos)
+        if shape is None or shape[0] in self._known:
+            return
+        seen = self._pending.get(shape[0], 0) + 1
+        if seen < 2:
+            if len(self._pending) >= _MAX_PENDING:
+                self._pending.clear()
+            self._pending[shape[0]] = seen
+            return
+        with self._lock:
+            if shape[0] in self._known or len(self._shapes) >= MAX_SHAPES:
+                return
+            self._pending.pop(shape[0], None)
+            self._known[shape[0]] = len(self._shapes)
+            self._shapes.append(shape)
+            self.matcher = _build(self._shapes)
+
+    def shapes(self) -> List[str]:
+        """The regex text of each learned shape, oldest first."""
+        return [shape[0] for shape in self._shapes]
+
+
+TABLE = ShapeTable()
