@@ -59,10 +59,10 @@ class BackendTransaction(Protocol):
     def get_committed_version(self) -> int:
         """Version of the last successful commit; -1 for a read-only commit."""
 
-    def watch(self, key: bytes) -> "asyncio.Future[None]":
+    def watch(self, key: bytes) -> asyncio.Future[None]:
         """A future resolved when `key`'s value changes after this transaction commits."""
 
-    def get_versionstamp(self) -> "asyncio.Future[bytes]":
+    def get_versionstamp(self) -> asyncio.Future[bytes]:
         """A future of the 10-byte versionstamp of this transaction's commit (ask before commit)."""
 
     def destroy(self) -> None:
@@ -96,7 +96,9 @@ class BackendTransaction(Protocol):
 
     async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int: ...
 
-    async def get_range_split_points(self, begin: bytes, end: bytes, chunk_size: int) -> List[bytes]: ...
+    async def get_range_split_points(
+        self, begin: bytes, end: bytes, chunk_size: int
+    ) -> List[bytes]: ...
 
     async def get_addresses_for_key(self, key: bytes) -> List[bytes]: ...
 
