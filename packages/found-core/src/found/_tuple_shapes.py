@@ -5,9 +5,9 @@ strings of any length. Decoding them element by element spends most of its time 
 interpreter's dispatch, so this module learns shapes instead: a key that the general decoder
 has decoded is tokenized into a regular expression for its shape (`\\x02([^\\x00]*)\\x00`
 for a string, `\\x17(...)` for a 3-byte integer, ...) and a Python expression that builds the
-tuple from the captured groups. All learned shapes are joined into one alternation, so a
-single `fullmatch` in C both recognises a key's shape and slices out its payloads; a small
-generated function per shape then converts the groups. Decoded values are never cached.
+tuple from the captured groups. All learned shapes are written as one regex over their trie,
+so a single `fullmatch` in C both recognises a key's shape and slices out its payloads; a
+small generated function per shape then converts the groups. Decoded values are never cached.
 
 Each shape pattern accepts exactly the bytes the general decoder reads the same way (a
 string ends at the first 0x00 not followed by 0xff, fixed-size payloads have their exact
@@ -92,9 +92,9 @@ _NAMESPACE: Dict[str, Any] = {
     "_stamp": _stamp,
 }
 
-# A shape: its regex text (groups unnamed) and, per group, nothing; plus the expression that
-# builds the tuple from locals g0, g1, ... holding the groups in order.
-Shape = Tuple[str, int, str]
+# A shape: the regex piece of each element (at most one capturing group each), the number of
+# groups, and the expression that builds the tuple from locals g0, g1, ... holding them.
+Shape = Tuple[Tuple[str, ...], int, str]
 
 
 def _string(escaped: bool) -> str:
@@ -178,7 +178,7 @@ def shape_of(key: bytes, pos: int) -> Optional[Shape]:
             items.append(f"{maker}({group})")
             groups += 1
             pos += 1 + size
-    return "".join(pattern), groups, _tuple_expr(stack[0])
+    return tuple(pattern), groups, _tuple_expr(stack[0])
 
 
 def _tuple_expr(items: List[str]) -> str:
@@ -187,17 +187,16 @@ def _tuple_expr(items: List[str]) -> str:
     return "(" + ", ".join(items) + ")"
 
 
-def _converter(shape: Shape, first: int) -> Callable[[Any], Tuple[Any, ...]]:
-    """The function building the tuple from a match whose shape groups start at `first`."""
-    _, count, expr = shape
-    names = ", ".join(f"g{i}" for i in range(count))
-    if count == 0:
+def _converter(shape: Shape, indices: List[int]) -> Callable[[Any], Tuple[Any, ...]]:
+    """The function building the tuple from a match whose shape groups are `indices`."""
+    expr = shape[2]
+    if not indices:
         body = f"    return {expr}"
-    elif count == 1:
-        body = f"    g0 = m[{first}]\n    return {expr}"
+    elif len(indices) == 1:
+        body = f"    g0 = m[{indices[0]}]\n    return {expr}"
     else:
-        indices = ", ".join(str(first + i) for i in range(count))
-        body = f"    {names} = m.group({indices})\n    return {expr}"
+        names = ", ".join(f"g{i}" for i in range(len(indices)))
+        body = f"    {names} = m.group({', '.join(map(str, indices))})\n    return {expr}"
     namespace = dict(_NAMESPACE)
     exec(f"def convert(m):\n{body}\n", namespace)  # built from shape tokens, never from key text
     return namespace["convert"]  # type: ignore[no-any-return]
@@ -206,24 +205,52 @@ def _converter(shape: Shape, first: int) -> Callable[[Any], Tuple[Any, ...]]:
 Matcher = Tuple[Optional[Callable[..., Any]], List[Callable[[Any], Tuple[Any, ...]]]]
 
 
+class _Builder:
+    """Writes the shapes as one regex over their trie: shapes share the pieces of their common
+    prefix, and every branch starts with a literal type code, which the regex engine tests
+    before entering the branch, so a key costs about one pass whatever the number of shapes.
+    Each shape ends in an empty group; being the last group closed, it is `lastindex` and
+    selects the shape's converter."""
+
+    def __init__(self, shapes: List[Shape]) -> None:
+        self.shapes = shapes
+        self.groups = 0
+        self.converters: Dict[int, Callable[[Any], Tuple[Any, ...]]] = {}
+
+    def emit(self, node: Dict[Any, Any], indices: List[int]) -> str:
+        options = []
+        for piece, child in node.items():
+            if piece is None:
+                continue
+            first = self.groups + 1
+            count = piece.count("(") - piece.count("(?")
+            self.groups += count
+            options.append(piece + self.emit(child, indices + list(range(first, first + count))))
+        if None in node:
+            self.groups += 1
+            self.converters[self.groups] = _converter(self.shapes[node[None]], indices)
+            options.append("()")
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+
 def _build(shapes: List[Shape]) -> Matcher:
-    """One alternation of every shape, and per outer group index its converter."""
+    """The regex matching every shape, and per leaf group index its converter."""
     if not shapes:
         return None, []
-    converters: List[Callable[[Any], Tuple[Any, ...]]] = [_never]
-    parts = []
-    for shape in shapes:
-        outer = len(converters)
-        parts.append("(" + shape[0] + ")")
-        converters.append(_never)
-        converters.extend([_never] * shape[1])
-        converters[outer] = _converter(shape, outer + 1)
-    regex = re.compile(("|".join(parts)).encode("ascii"), re.DOTALL)
+    root: Dict[Any, Any] = {}
+    for number, shape in enumerate(shapes):
+        node = root
+        for piece in shape[0]:
+            node = node.setdefault(piece, {})
+        node[None] = number
+    builder = _Builder(shapes)
+    regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
+    converters = [builder.converters.get(i, _never) for i in range(builder.groups + 1)]
     return regex.fullmatch, converters
 
 
 def _never(m: Any) -> Tuple[Any, ...]:
-    raise AssertionError("an inner group never ends a shape match")  # pragma: no cover
+    raise AssertionError("only a shape's final empty group ends a match")  # pragma: no cover
 
 
 class ShapeTable:
@@ -239,8 +266,8 @@ class ShapeTable:
         """Forget every shape (tests use it to start from a known state)."""
         with self._lock:
             self._shapes: List[Shape] = []
-            self._known: Dict[str, int] = {}
-            self._pending: Dict[str, int] = {}
+            self._known: Dict[Tuple[str, ...], int] = {}
+            self._pending: Dict[Tuple[str, ...], int] = {}
             self._misses = 0
             self.matcher = (None, [])
 
@@ -270,7 +297,7 @@ class ShapeTable:
 
     def shapes(self) -> List[str]:
         """The regex text of each learned shape, oldest first."""
-        return [shape[0] for shape in self._shapes]
+        return ["".join(shape[0]) for shape in self._shapes]
 
 
 TABLE = ShapeTable()
