@@ -90,11 +90,18 @@ _NAMESPACE: Dict[str, Any] = {
     "_double": _double,
     "_single": _single,
     "_stamp": _stamp,
+    "_new": _new_object,
+    "_UUID": UUID,
+    "_set_int": _set_int,
+    "_set_safe": _set_safe,
+    "_SAFE": _SAFE_UNKNOWN,
 }
 
 # A shape: the regex piece of each element (at most one capturing group each), the number of
-# groups, and the expression that builds the tuple from locals g0, g1, ... holding them.
-Shape = Tuple[Tuple[str, ...], int, str]
+# groups, the expression that builds the tuple from locals g0, g1, ... holding them.
+# UUIDs are built by statements before the expression, in locals u0, u1, ... (the numbers
+# of their groups), listed last.
+Shape = Tuple[Tuple[str, ...], int, str, Tuple[int, ...]]
 
 
 def _string(escaped: bool) -> str:
@@ -110,6 +117,7 @@ def shape_of(key: bytes, pos: int) -> Optional[Shape]:
     pattern: List[str] = []
     stack: List[List[str]] = [[]]
     groups = 0
+    uuids: List[int] = []
     end = len(key)
     elements = 0
     while pos < end:
@@ -175,10 +183,14 @@ def shape_of(key: bytes, pos: int) -> Optional[Shape]:
         else:
             size, maker = _FIXED[code]
             pattern.append(f"\\x{code:02x}(.{{{size}}})")
-            items.append(f"{maker}({group})")
+            if code == 0x30 and _UUID_SLOTS:
+                uuids.append(groups)
+                items.append(f"u{groups}")
+            else:
+                items.append(f"{maker}({group})")
             groups += 1
             pos += 1 + size
-    return tuple(pattern), groups, _tuple_expr(stack[0])
+    return tuple(pattern), groups, _tuple_expr(stack[0]), tuple(uuids)
 
 
 def _tuple_expr(items: List[str]) -> str:
@@ -189,16 +201,20 @@ def _tuple_expr(items: List[str]) -> str:
 
 def _converter(shape: Shape, indices: List[int]) -> Callable[[Any], Tuple[Any, ...]]:
     """The function building the tuple from a match whose shape groups are `indices`."""
-    expr = shape[2]
-    if not indices:
-        body = f"    return {expr}"
-    elif len(indices) == 1:
-        body = f"    g0 = m[{indices[0]}]\n    return {expr}"
-    else:
+    lines = []
+    if len(indices) == 1:
+        lines.append(f"g0 = m[{indices[0]}]")
+    elif indices:
         names = ", ".join(f"g{i}" for i in range(len(indices)))
-        body = f"    {names} = m.group({', '.join(map(str, indices))})\n    return {expr}"
+        lines.append(f"{names} = m.group({', '.join(map(str, indices))})")
+    for number in shape[3]:  # new_uuid() inlined: a call per UUID costs as much as building it
+        lines.append(f"u{number} = _new(_UUID)")
+        lines.append(f"_set_int(u{number}, _from(g{number}, 'big'))")
+        lines.append(f"_set_safe(u{number}, _SAFE)")
+    lines.append(f"return {shape[2]}")
+    body = "".join(f"    {line}\n" for line in lines)
     namespace = dict(_NAMESPACE)
-    exec(f"def convert(m):\n{body}\n", namespace)  # built from shape tokens, never from key text
+    exec(f"def convert(m):\n{body}", namespace)  # built from shape tokens, never from key text
     return namespace["convert"]  # type: ignore[no-any-return]
 
 
