@@ -32,7 +32,9 @@ FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 
 
 @pytest.fixture(autouse=True)
-def fresh_table() -> Iterator[None]:
+def fresh_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An empty table, learning even on PyPy (where unpack does not use it by default)."""
+    monkeypatch.setattr(shapes.TABLE, "enabled", True)
     shapes.TABLE.reset()
     yield
     shapes.TABLE.reset()
@@ -196,6 +198,15 @@ def test_table_is_capped_and_relearns(monkeypatch: pytest.MonkeyPatch) -> None:
         assert found.unpack(unseen) == ("never", "seen", "before")
     assert fast_match(unseen)
     assert len(shapes.TABLE.shapes()) == 1
+
+
+def test_disabled_table_learns_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shapes.TABLE, "enabled", False)
+    key = found.pack(("a", 1))
+    for _ in range(3):
+        assert found.unpack(key) == ("a", 1)
+    assert shapes.TABLE.shapes() == []
+    assert shapes.TABLE.matcher[0] is None
 
 
 def test_long_keys_are_not_learned() -> None:

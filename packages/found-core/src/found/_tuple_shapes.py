@@ -14,7 +14,9 @@ string ends at the first 0x00 not followed by 0xff, fixed-size payloads have the
 length), so a match always decodes identically. Anything unusual (invalid UTF-8, a key no
 shape matches) goes to the general decoder, which also produces the errors.
 
-A shape is learned when seen twice, at most `MAX_SHAPES` of at most `MAX_ELEMENTS` elements;
+Only on CPython: PyPy's JIT already compiles the general decoder's loop well, and measured
+slower with the regex (bench/bench_tuple.py), so there the table stays empty. A shape is
+learned when seen twice, at most `MAX_SHAPES` of at most `MAX_ELEMENTS` elements;
 when the table is full and misses keep coming, it is emptied and relearned, so a changed
 workload is not stuck with old shapes.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 import struct
+import sys
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from uuid import UUID, SafeUUID
@@ -273,7 +276,8 @@ class ShapeTable:
     """The learned shapes and the matcher built from them; `matcher` is replaced whole, so
     readers on other threads always see a consistent (regex, converters) pair."""
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
         self.matcher: Matcher = (None, [])
         self._lock = threading.Lock()
         self.reset()
@@ -289,6 +293,8 @@ class ShapeTable:
 
     def learn(self, key: bytes, pos: int) -> None:
         """Note the shape of a key the general decoder read; add it on its second sighting."""
+        if not self.enabled:
+            return
         if len(self._shapes) >= MAX_SHAPES:
             self._misses += 1
             if self._misses >= _RELEARN_AFTER:
@@ -316,4 +322,4 @@ class ShapeTable:
         return ["".join(shape[0]) for shape in self._shapes]
 
 
-TABLE = ShapeTable()
+TABLE = ShapeTable(enabled=sys.implementation.name == "cpython")
