@@ -30,12 +30,13 @@ T = TypeVar("T")
 
 #: Retries `transactional` allows when no retry limit was configured (FoundationDB has none).
 DEFAULT_RETRY_LIMIT = 100
+_DEFAULT_RETRY_LIMIT_VALUE = struct.pack("<q", DEFAULT_RETRY_LIMIT)
 
 
 def _begin(db: Database, snapshot: bool) -> Transaction:
     tx = make_transaction(db, snapshot)
     if TransactionOption.RETRY_LIMIT not in db.transaction_defaults:
-        tx._tx.set_option(TransactionOption.RETRY_LIMIT, struct.pack("<q", DEFAULT_RETRY_LIMIT))
+        tx._tx.set_option(TransactionOption.RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
     return tx
 
 

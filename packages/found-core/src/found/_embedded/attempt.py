@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .engine import Mutation
 
 METADATA_VERSION_KEY = b"\xff/metadataVersion"
-_RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
+RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
 #: Microseconds (engine clock) a read version stays usable however idle the database is:
 #: FoundationDB's versions advance ~1,000,000 per second, so one older than 5 s is gone.
 MAX_AGE = 5_000_000
@@ -216,7 +216,9 @@ class Attempt:
     def _aged_version(self) -> tuple[int, int]:
         """(read version, its age in microseconds of the engine's clock); 1007 once it is
         older than 5 s: FoundationDB's rule, which holds even when nobody commits."""
-        version = self._version()
+        version = self._read_version
+        if version is None:
+            version = self._version()
         age = self._database.engine.clock() - self._version_at
         if age > MAX_AGE:
             raise error(1007)
@@ -230,14 +232,17 @@ class Attempt:
         below the newest, so that version is surely still readable.
         """
         version, age = self._aged_version()
-        if not self._granted or age >= _TRUSTED:
+        if age >= _TRUSTED or not self._granted:
             self._database.engine.check_read_version(version)
         return version
 
     def _view(self, snapshot: bool) -> View:
-        options = self._options
         version = self._fresh_version()
         self._had_io = True
+        return self._view_at(version, snapshot)
+
+    def _view_at(self, version: int, snapshot: bool) -> View:
+        options = self._options
         use_writes = not options.ryw_disabled and (not snapshot or options.snapshot_ryw > 0)
         return View(
             self._database.engine,
@@ -249,7 +254,7 @@ class Attempt:
     def _read_conflict_key(self, key: bytes) -> None:
         """The read-conflict range of a point read (none if the key's value is known)."""
         if self._options.ryw_disabled or not self._writes.known(key):
-            self._approx_size += 2 * len(key) + 1 + _RANGE_OVERHEAD
+            self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
             self._read_conflicts.append((key, key + b"\x00"))
 
     def _read_conflict(self, begin: bytes, end: bytes) -> None:
@@ -260,7 +265,7 @@ class Attempt:
         else:
             parts = self._writes.unwritten_parts(begin, end)
         for low, high in parts:
-            self._approx_size += len(low) + len(high) + _RANGE_OVERHEAD
+            self._approx_size += len(low) + len(high) + RANGE_OVERHEAD
             self._read_conflicts.append((low, high))
 
     # -- commit outcome ------------------------------------------------------------------------

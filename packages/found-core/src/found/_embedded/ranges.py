@@ -51,6 +51,9 @@ def read_page(
     result: list[tuple[bytes, bytes]] = []
     if begin >= end:
         return result, False
+    writes = view.writes
+    if writes is None or writes.empty():
+        return _db_page(view, begin, end, rows, byte_limit, reverse)
     spent = 0
     # First engine batch: enough rows for the limits when rows are ~32 bytes, so a typical
     # page costs one engine call while a huge range is never fetched beyond the page.
@@ -61,6 +64,38 @@ def read_page(
         if len(result) >= rows or spent >= byte_limit:
             return result, True
     return result, False
+
+
+def _db_page(
+    view: View, begin: bytes, end: bytes, rows: int, byte_limit: int, reverse: bool
+) -> tuple[list[tuple[bytes, bytes]], bool]:
+    """`read_page` with nothing of the transaction's own to merge: the engine's rows as one
+    list, fetched `rows` at a time (one call when rows are ~32 bytes or a row limit is set)."""
+    if rows >= UNLIMITED and byte_limit >= UNLIMITED:
+        return view.engine.get_range(begin, end, view.version, 0, reverse), False
+    batch = max(min(rows, byte_limit // 32 + 1), 1)
+    result: list[tuple[bytes, bytes]] = []
+    spent = 0
+    while True:
+        fetched = view.engine.get_range(begin, end, view.version, batch, reverse)
+        if byte_limit >= UNLIMITED:  # a row limit only: no per-row accounting
+            need = rows - len(result)
+            result.extend(fetched[:need])
+            if len(fetched) >= need:
+                return result, True
+        else:
+            for key, value in fetched:
+                result.append((key, value))
+                spent += len(key) + len(value) + 8
+                if len(result) >= rows or spent >= byte_limit:
+                    return result, True
+        if len(fetched) < batch:
+            return result, False
+        if reverse:
+            end = fetched[-1][0]
+        else:
+            begin = fetched[-1][0] + b"\x00"
+        batch = min(batch * 2, 4096)
 
 
 def range_conflict(

@@ -5,12 +5,15 @@ connection in autocommit mode, guarded by a lock so another thread may call too.
 
 Invariants:
 
-- no SQLite read transaction outlives a call: each read is one statement, or ``BEGIN``,
-  a few statements, ``COMMIT``; every cursor is exhausted and closed (`schema.rows`), so
-  WAL checkpoints are never held back by a reader;
-- a read checks its version in the same snapshot as its data (the version columns come
-  from ``meta`` in the same statement or read transaction): 1009 beyond the newest commit,
-  1007 when `versions.too_old`;
+- no SQLite read transaction outlives a call: each read is one or two autocommit
+  statements (or ``BEGIN``, a few statements, ``COMMIT``); every cursor is exhausted or
+  closed (`schema.rows`), so WAL checkpoints are never held back by a reader;
+- a read checks its version in a snapshot no older than its data's: a point read in the
+  same statement (the version columns come from ``meta``), a range read in the statement
+  right after its rows. That is enough because refusal only grows with time: a later
+  snapshot has a larger ``last_version`` and keeps every log row of the window, or raises
+  ``log_floor`` past the rows it collected, so a version it accepts (not beyond the newest
+  commit: 1009; not `versions.too_old`: 1007) was readable when the rows were read;
 - reads at a version see the newest row at or below it per key; tombstones read as absent.
 """
 
@@ -26,17 +29,21 @@ from .conflicts import Range, coalesce, decode
 from .schema import rows
 from .versions import NEWER_COMMIT_SQL, too_old
 
+# Numbered parameters (?1 = read version, ?2 = key) bind from a tuple: cheaper than a dict.
+_NEWER = NEWER_COMMIT_SQL.replace(":rv", "?1")
 _GET = (
-    "SELECT (SELECT value FROM kv WHERE key = :key AND version <= :rv ORDER BY version DESC"
-    f" LIMIT 1), last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
+    "SELECT (SELECT value FROM kv WHERE key = ?2 AND version <= ?1 ORDER BY version DESC"
+    f" LIMIT 1), last_version, log_floor, {_NEWER} FROM meta WHERE id = 0"
 )
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
 _LAST = "SELECT last_version FROM meta WHERE id = 0"
-_WINDOW = f"SELECT last_version, log_floor, {NEWER_COMMIT_SQL} FROM meta WHERE id = 0"
-# The row with MAX(version) per key supplies the bare `value` (documented SQLite behaviour).
+_WINDOW = f"SELECT last_version, log_floor, {_NEWER} FROM meta WHERE id = 0"
+# Every row at or below the read version, in index order: (key, version) ascending, or both
+# descending. No GROUP BY: Python keeps the newest row of each key (`_newest`), which lets
+# SQLite stream the primary key index with no aggregate per row.
 _RANGE = (
-    "SELECT key, value, MAX(version) FROM kv WHERE key >= ? AND key < ? AND version <= ?"
-    " GROUP BY key HAVING value IS NOT NULL ORDER BY key {} LIMIT ?"
+    "SELECT key, value FROM kv WHERE key >= ? AND key < ? AND version <= ?"
+    " ORDER BY key {0}, version {0} LIMIT ?"
 )
 _RANGE_FORWARD, _RANGE_REVERSE = _RANGE.format("ASC"), _RANGE.format("DESC")
 _SIZES = (
@@ -51,6 +58,25 @@ def check_version(version: int, last: int, log_floor: int, newer: int) -> None:
         raise error(1009)
     if too_old(version, last, log_floor, bool(newer)):
         raise error(1007)
+
+
+def _newest(
+    batch: list[tuple[bytes, bytes]], reverse: bool, boundary: Optional[bytes]
+) -> list[tuple[bytes, bytes]]:
+    """The newest live (key, value) of each key in `batch` (rows in index order), in the
+    batch's key order, without `boundary` (a key whose rows may continue past the batch)."""
+    if reverse:
+        batch.reverse()  # (key, version) ascending: a dict keeps the last, newest, value
+    newest = dict(batch)
+    if boundary is not None:
+        del newest[boundary]
+    if None in newest.values():
+        pairs = [(key, value) for key, value in newest.items() if value is not None]
+    else:
+        pairs = list(newest.items())
+    if reverse:
+        pairs.reverse()
+    return pairs
 
 
 class Reader:
@@ -81,14 +107,22 @@ class Reader:
     def check_read_version(self, version: int) -> None:
         """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
         with self._lock:
-            last, log_floor, newer = self._rows(_WINDOW, {"rv": version})[0]
+            last, log_floor, newer = self._rows(_WINDOW, (version,))[0]
         check_version(version, last, log_floor, newer)
 
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
         with self._lock:
-            value, last, log_floor, newer = self._rows(_GET, {"rv": version, "key": key})[0]
-        check_version(version, last, log_floor, newer)
+            conn = self._conn
+            if conn is None:
+                raise error(1000, "the database is closed")
+            cursor = conn.execute(_GET, (version, key))
+            try:
+                value, last, log_floor, newer = cursor.fetchone()  # exactly one row
+            finally:
+                cursor.close()
+        if version > last or newer or version < log_floor:
+            check_version(version, last, log_floor, newer)
         return value
 
     def get_range(
@@ -98,17 +132,27 @@ class Reader:
         at most `limit` of them (0: all)."""
         if limit < 0:
             raise ValueError("limit must be >= 0")
-        sql = _RANGE_REVERSE if reverse else _RANGE_FORWARD
+        found: list[tuple[bytes, bytes]] = []
+        fetch = limit + 1 if limit else -1  # one row more: see whether the last key is whole
         with self._lock:
-            # One read transaction: the version check and the rows see the same snapshot.
-            self._rows("BEGIN")
-            try:
-                last, log_floor, newer = self._rows(_WINDOW, {"rv": version})[0]
-                found = self._rows(sql, (begin, end, version, limit or -1)) if begin < end else []
-            finally:
-                self._rows("COMMIT")
+            while begin < end:
+                batch = self._rows(
+                    _RANGE_REVERSE if reverse else _RANGE_FORWARD, (begin, end, version, fetch)
+                )
+                boundary = batch[-1][0] if 0 < fetch <= len(batch) else None
+                found.extend(_newest(batch, reverse, boundary))
+                if boundary is None or len(found) >= limit:
+                    break
+                # The boundary key may have more rows: read it again, whole, next time.
+                if reverse:
+                    end = boundary + b"\x00"
+                else:
+                    begin = boundary
+                fetch *= 2
+            # The version check, in a snapshot at least as new as the rows' (module doc).
+            last, log_floor, newer = self._rows(_WINDOW, (version,))[0]
         check_version(version, last, log_floor, newer)
-        return [(key, value) for key, value, _ in found]
+        return found[:limit] if limit else found
 
     def sizes(self, begin: bytes, end: bytes) -> list[tuple[bytes, int]]:
         """(key, len(key) + len(value)) of the live keys in [begin, end); 2005 if inverted."""

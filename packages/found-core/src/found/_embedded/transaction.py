@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .attempt import METADATA_VERSION_KEY
+from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
@@ -109,9 +109,19 @@ class EmbeddedTransaction(Writes):
             raise error(2004)
         if len(key) > options.max_key_size(key):
             return None
-        value = self._view(snapshot).get(key)
+        version = self._fresh_version()
+        self._had_io = True
+        writes = self._writes
+        if writes.entries or writes.clear_starts or writes.unreadable_ranges:
+            value = self._view_at(version, snapshot).get(key)
+            if not snapshot:
+                self._read_conflict_key(key)
+            return value
+        # Nothing written yet (the common read path): straight to the engine.
+        value = self._database.engine.get(key, version)
         if not snapshot:
-            self._read_conflict_key(key)
+            self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
+            self._read_conflicts.append((key, key + b"\x00"))
         return value
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:

@@ -22,7 +22,7 @@ from .attempt import METADATA_VERSION_KEY, Attempt
 from .engine import Mutation
 
 _MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
-_RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
+RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
 SET, CLEAR_RANGE = 0, 1
 
 
@@ -113,7 +113,7 @@ class Writes(Attempt):
     def _write_set(self, key: bytes, value: bytes, conflict: bool) -> None:
         self._approx_size += len(key) + len(value) + _MUTATION_OVERHEAD
         if conflict:
-            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
+            self._approx_size += RANGE_OVERHEAD + 2 * len(key) + 1
             self._write_conflicts.append((key, key + b"\x00"))
         self._writes.set(key, value)
         self._record(SET, key, value)
@@ -121,9 +121,9 @@ class Writes(Attempt):
 
     def _write_clear(self, key: bytes, conflict: bool) -> None:
         end = key + b"\x00"
-        self._approx_size += len(key) + len(end) + _RANGE_OVERHEAD
+        self._approx_size += len(key) + len(end) + RANGE_OVERHEAD
         if conflict:
-            self._approx_size += _RANGE_OVERHEAD + len(key) + len(end)
+            self._approx_size += RANGE_OVERHEAD + len(key) + len(end)
             self._write_conflicts.append((key, end))
         self._writes.set(key, None)
         self._record(CLEAR_RANGE, key, end)
@@ -132,7 +132,7 @@ class Writes(Attempt):
     def _write_clear_range(self, begin: bytes, end: bytes, conflict: bool) -> None:
         self._approx_size += len(begin) + len(end) + _MUTATION_OVERHEAD
         if conflict:
-            self._approx_size += _RANGE_OVERHEAD + len(begin) + len(end)
+            self._approx_size += RANGE_OVERHEAD + len(begin) + len(end)
         if begin == end:
             return
         if conflict:
@@ -157,7 +157,7 @@ class Writes(Attempt):
             self._writes.atomic(key, op, param)
         self._approx_size += len(key) + len(param) + _MUTATION_OVERHEAD
         if conflict:
-            self._approx_size += _RANGE_OVERHEAD + 2 * len(key) + 1
+            self._approx_size += RANGE_OVERHEAD + 2 * len(key) + 1
             self._write_conflicts.append((key, key + b"\x00"))
         self._record(op, key, param)
         self._watches.on_atomic(key)
