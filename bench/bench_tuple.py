@@ -2,8 +2,10 @@
 
 Run: ``python bench/bench_tuple.py [--count N] [--repeat R]``. Prints, per workload, the best
 per-operation time of each implementation and the ratio fdb.tuple / found (above 1: found is
-faster). Both implementations take turns inside each repeat so machine noise hits both alike;
-many short runs, keeping the best, make the figures steadier on a shared machine.
+faster). found's unpack learns key shapes (`found._tuple_shapes`) as it goes, over the whole
+run, like a long-lived process; "random shapes" shows the cost when shapes rarely repeat.
+Both implementations take turns inside each repeat so machine noise hits both alike; many
+short runs, keeping the best, make the figures steadier on a shared machine.
 """
 
 from __future__ import annotations
@@ -54,12 +56,52 @@ SHAPES: Dict[str, Callable[[random.Random], Tuple[Any, ...]]] = {
 }
 
 
+def _any_element(rng: random.Random, depth: int) -> Any:
+    kind = rng.randrange(9 if depth < 2 else 8)
+    if kind == 0:
+        return _word(rng)
+    if kind == 1:
+        return rng.randint(-(2 ** rng.randrange(1, 70)), 2 ** rng.randrange(1, 70))
+    if kind == 2:
+        return bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 8)))
+    if kind == 3:
+        return None
+    if kind == 4:
+        return uuid.UUID(int=rng.getrandbits(128))
+    if kind == 5:
+        return rng.random()
+    if kind == 6:
+        return rng.random() < 0.5
+    if kind == 7:
+        return -rng.getrandbits(rng.randrange(1, 40))
+    return tuple(_any_element(rng, depth + 1) for _ in range(rng.randint(0, 3)))
+
+
+def _any_shape(rng: random.Random) -> Tuple[Any, ...]:
+    """Random types and lengths: shapes mostly differ, the worst case for found's shape table."""
+    return tuple(_any_element(rng, 0) for _ in range(rng.randint(1, 6)))
+
+
+def _prefixed(rng: random.Random) -> Tuple[Any, ...]:
+    """An nstore-like index key: a subspace, an index number, then three ids or strings."""
+    return ("app", "nstore", 2, _word(rng), rng.randint(0, 2**40), _word(rng))
+
+
+# Added after the first five; kept out of "mixed" so that workload stays as it was.
+MORE_SHAPES: Dict[str, Callable[[random.Random], Tuple[Any, ...]]] = {
+    "prefixed index": _prefixed,
+    "random shapes": _any_shape,
+}
+
+
 def _workloads(count: int) -> Dict[str, List[Tuple[Any, ...]]]:
     rng = random.Random(20261122)
     loads = {name: [make(rng) for _ in range(count)] for name, make in SHAPES.items()}
     mixed = [t for items in loads.values() for t in items]
     rng.shuffle(mixed)
     loads["mixed (all above)"] = mixed
+    more = random.Random(20261123)
+    loads.update({name: [make(more) for _ in range(count)] for name, make in MORE_SHAPES.items()})
     return loads
 
 

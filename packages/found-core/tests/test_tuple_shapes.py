@@ -35,6 +35,8 @@ FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 def fresh_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """An empty table, learning even on PyPy (where unpack does not use it by default)."""
     monkeypatch.setattr(shapes.TABLE, "enabled", True)
+    monkeypatch.setattr(shapes.TABLE, "_needed", 2)
+    monkeypatch.setattr(shapes.TABLE, "_every", 1)  # every miss examined: quick to teach
     shapes.TABLE.reset()
     yield
     shapes.TABLE.reset()
@@ -182,22 +184,41 @@ def test_shape_learned_on_second_sighting_only() -> None:
     assert found.unpack(other) == ("another", 9999, "")
 
 
-def test_table_is_capped_and_relearns(monkeypatch: pytest.MonkeyPatch) -> None:
-    for n in range(shapes.MAX_SHAPES):
-        key = found.pack((256 ** (n // 8), 256 ** (n % 8)))  # a new pair of integer sizes
-        found.unpack(key)
-        found.unpack(key)
+def _two_ints(n: int) -> bytes:
+    return found.pack((256 ** (n // 8), 256 ** (n % 8)))  # a new pair of integer sizes per n
+
+
+def test_table_is_capped() -> None:
+    for n in range(shapes.MAX_SHAPES + 1):
+        for _ in range(2):
+            found.unpack(_two_ints(n))
     assert len(shapes.TABLE.shapes()) == shapes.MAX_SHAPES
-    monkeypatch.setattr(shapes, "_RELEARN_AFTER", 5)
-    unseen = found.pack(("never", "seen", "before"))
-    for _ in range(5):
-        assert found.unpack(unseen) == ("never", "seen", "before")
-        assert not fast_match(unseen)
-    assert shapes.TABLE.shapes() == []  # emptied by the fifth miss
-    for _ in range(2):
-        assert found.unpack(unseen) == ("never", "seen", "before")
-    assert fast_match(unseen)
-    assert len(shapes.TABLE.shapes()) == 1
+    assert fast_match(_two_ints(0))
+    assert not fast_match(_two_ints(shapes.MAX_SHAPES))
+
+
+def test_unhelpful_table_forgets_and_gets_selective(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shapes, "_WINDOW", 40)
+    for n in range(20):  # 20 shapes, each seen twice then never again: 40 misses, no hits
+        for _ in range(2):
+            assert found.unpack(_two_ints(n)) == (256 ** (n // 8), 256 ** (n % 8))
+    assert shapes.TABLE.shapes() == []
+    assert (shapes.TABLE._needed, shapes.TABLE._every) == (8, 4)
+    key = _two_ints(30)
+    for _ in range(31):  # every fourth miss is examined, and eight sightings are needed
+        found.unpack(key)
+    assert not fast_match(key)
+    found.unpack(key)
+    assert fast_match(key)
+
+
+def test_helpful_table_keeps_its_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shapes, "_WINDOW", 40)
+    for n in range(20):
+        for _ in range(4):  # learned on the second sighting, then hit twice
+            found.unpack(_two_ints(n))
+    assert len(shapes.TABLE.shapes()) == 20
+    assert all(fast_match(_two_ints(n)) for n in range(20))
 
 
 def test_disabled_table_learns_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

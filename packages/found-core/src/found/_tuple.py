@@ -378,12 +378,15 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     if fullmatch is not None:
         match = fullmatch(key, prefix_len)
         if match is not None:
+            _SHAPES.hits += 1
             try:
                 return converters[match.lastindex](match)
             except UnicodeDecodeError:
                 pass  # the general decoder names the offset
     value = _decode(key, prefix_len)
-    _SHAPES.learn(key, prefix_len)
+    _SHAPES.countdown -= 1
+    if _SHAPES.countdown <= 0:
+        _SHAPES.learn(key, prefix_len)
     return value
 
 

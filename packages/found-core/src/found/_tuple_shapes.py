@@ -16,9 +16,8 @@ shape matches) goes to the general decoder, which also produces the errors.
 
 Only on CPython: PyPy's JIT already compiles the general decoder's loop well, and measured
 slower with the regex (bench/bench_tuple.py), so there the table stays empty. A shape is
-learned when seen twice, at most `MAX_SHAPES` of at most `MAX_ELEMENTS` elements;
-when the table is full and misses keep coming, it is emptied and relearned, so a changed
-workload is not stuck with old shapes.
+learned when seen twice, at most `MAX_SHAPES` of at most `MAX_ELEMENTS` elements; the
+table forgets them and learns more selectively when they stop paying (`ShapeTable`).
 """
 
 from __future__ import annotations
@@ -34,7 +33,9 @@ from ._versionstamp import _make_stamp, _single_from_bits
 
 MAX_SHAPES = 32
 MAX_ELEMENTS = 24
-_RELEARN_AFTER = 1 << 16  # misses with a full table before it is emptied
+_WINDOW = 2048  # misses between reviews of the table's usefulness
+_FIRST_EVERY = 8  # at first every eighth miss is examined (its shape found and counted)
+_MOST_NEEDED = 256
 _MAX_PENDING = 4096
 
 _F64 = struct.Struct(">d")
@@ -274,12 +275,23 @@ def _never(m: Any) -> Tuple[Any, ...]:
 
 class ShapeTable:
     """The learned shapes and the matcher built from them; `matcher` is replaced whole, so
-    readers on other threads always see a consistent (regex, converters) pair."""
+    readers on other threads always see a consistent (regex, converters) pair.
+
+    `unpack` counts its fast-path `hits`, and calls `learn` on every `_every`-th miss (it
+    counts `countdown` down). Every `_WINDOW` misses the table reviews itself: when hits were
+    fewer than half the misses, shapes do not repeat enough to pay for the failed matches, so
+    it forgets its shapes and becomes four times as selective (four times fewer misses
+    examined, four times more sightings needed); when they were more, it relaxes one step.
+    Unique shapes thus cost little, and a changed workload is not stuck with old shapes.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.matcher: Matcher = (None, [])
+        self.hits = 0
         self._lock = threading.Lock()
+        self._needed = 2  # sightings (among examined misses) before a shape is learned
+        self._every = _FIRST_EVERY  # examine one miss in this many
         self.reset()
 
     def reset(self) -> None:
@@ -289,22 +301,23 @@ class ShapeTable:
             self._known: Dict[Tuple[str, ...], int] = {}
             self._pending: Dict[Tuple[str, ...], int] = {}
             self._misses = 0
+            self._hits_before = self.hits
+            self.countdown = self._every if self.enabled else 1 << 62
             self.matcher = (None, [])
 
     def learn(self, key: bytes, pos: int) -> None:
-        """Note the shape of a key the general decoder read; add it on its second sighting."""
-        if not self.enabled:
-            return
-        if len(self._shapes) >= MAX_SHAPES:
-            self._misses += 1
-            if self._misses >= _RELEARN_AFTER:
-                self.reset()
+        """Examine a key the general decoder read; learn its shape once seen often enough."""
+        self.countdown = self._every if self.enabled else 1 << 62
+        self._misses += self._every
+        if self._misses >= _WINDOW:
+            self._review()
+        if not self.enabled or len(self._shapes) >= MAX_SHAPES:
             return
         shape = shape_of(key, pos)
         if shape is None or shape[0] in self._known:
             return
         seen = self._pending.get(shape[0], 0) + 1
-        if seen < 2:
+        if seen < self._needed:
             if len(self._pending) >= _MAX_PENDING:
                 self._pending.clear()
             self._pending[shape[0]] = seen
@@ -316,6 +329,18 @@ class ShapeTable:
             self._known[shape[0]] = len(self._shapes)
             self._shapes.append(shape)
             self.matcher = _build(self._shapes)
+
+    def _review(self) -> None:
+        hits = self.hits - self._hits_before
+        if 2 * hits < self._misses:
+            self._needed = min(4 * self._needed, _MOST_NEEDED)
+            self._every = min(4 * self._every, _MOST_NEEDED)
+            self.reset()
+        else:
+            self._needed = max(self._needed // 4, 2)
+            self._every = max(self._every // 4, min(self._every, _FIRST_EVERY))
+            self._misses = 0
+            self._hits_before = self.hits
 
     def shapes(self) -> List[str]:
         """The regex text of each learned shape, oldest first."""
