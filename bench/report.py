@@ -216,6 +216,7 @@ def main() -> None:
         shown, output, failure, seconds = run(bench, args.full, args.timeout)
         bench.rows = parse_rows(output)
         lines += [f"## {bench.title}", "", f"`{shown}` ({seconds:.0f} s)", ""]
+        lines += [f"- ratio: {caption}" for _, caption in bench.ratios] + [""]
         if output.strip():
             lines += ["```text", output.rstrip(), "```", ""]
         if failure is not None:
@@ -225,9 +226,6 @@ def main() -> None:
             lines += [f"![{bench.title}]({image})", ""]
         else:
             (out / image).unlink(missing_ok=True)  # no stale chart from an earlier run
-        for _, caption in bench.ratios:
-            lines.append(f"- ratio: {caption}")
-        lines.append("")
     (out / "results.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {out / 'results.md'}")
 
