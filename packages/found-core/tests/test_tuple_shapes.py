@@ -1,4 +1,4 @@
-"""The learned-shape fast path of `found.unpack` (`found._tuple_shapes`).
+"""The learned-shape fast path of `found.unpack` (`found._tuple_shapes`, `found._tuple_table`).
 
 Pairs of tuples of one shape (same type codes, different contents) are generated: the first
 teaches the shape, the second must then decode through the fast path, to exactly what the
@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import found
 from found import SingleFloat, Versionstamp
 from found import _tuple_shapes as shapes
+from found import _tuple_table as table
 from found._tuple import _decode
 
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_SixMetaPathImporter"]
@@ -34,16 +35,17 @@ FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 @pytest.fixture(autouse=True)
 def fresh_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """An empty table, learning even on PyPy (where unpack does not use it by default)."""
-    monkeypatch.setattr(shapes.TABLE, "enabled", True)
-    monkeypatch.setattr(shapes.TABLE, "_needed", 2)
-    monkeypatch.setattr(shapes.TABLE, "_every", 1)  # every miss examined: quick to teach
-    shapes.TABLE.reset()
+    monkeypatch.setattr(table.TABLE, "enabled", True)
+    monkeypatch.setattr(table.TABLE, "_needed", 2)
+    monkeypatch.setattr(table.TABLE, "_every", 1)  # every miss examined: quick to teach
+    monkeypatch.setattr(table.TABLE, "_hits", 0)
+    table.TABLE.reset()
     yield
-    shapes.TABLE.reset()
+    table.TABLE.reset()
 
 
 def fast_match(key: bytes, pos: int = 0) -> bool:
-    fullmatch = shapes.TABLE.matcher[0]
+    fullmatch = table.TABLE.matcher[0]
     return fullmatch is not None and fullmatch(key, pos) is not None
 
 
@@ -132,7 +134,7 @@ def same_shape_pair(draw: st.DrawFn) -> Tuple[Tuple[Any, ...], Tuple[Any, ...]]:
 @FAST
 @given(same_shape_pair(), st.binary(max_size=4))
 def test_learned_shape_decodes_its_siblings(pair: Tuple[Any, Any], prefix: bytes) -> None:
-    shapes.TABLE.reset()
+    table.TABLE.reset()
     first, second = (found.pack(v, prefix) for v in pair)
     pos = len(prefix)
     for _ in range(2):
@@ -160,7 +162,7 @@ def test_the_generated_pairs_exercise_the_fast_path() -> None:
     @given(same_shape_pair())
     def probe(pair: Tuple[Any, Any]) -> None:
         nonlocal hits
-        shapes.TABLE.reset()
+        table.TABLE.reset()
         first, second = (found.pack(v) for v in pair)
         found.unpack(first)
         found.unpack(first)
@@ -176,9 +178,9 @@ def test_the_generated_pairs_exercise_the_fast_path() -> None:
 def test_shape_learned_on_second_sighting_only() -> None:
     key = found.pack(("user", 1234, "x"))
     found.unpack(key)
-    assert shapes.TABLE.shapes() == []
+    assert table.TABLE.shapes() == []
     found.unpack(key)
-    assert len(shapes.TABLE.shapes()) == 1
+    assert len(table.TABLE.shapes()) == 1
     other = found.pack(("another", 9999, ""))
     assert fast_match(other)
     assert found.unpack(other) == ("another", 9999, "")
@@ -189,21 +191,21 @@ def _two_ints(n: int) -> bytes:
 
 
 def test_table_is_capped() -> None:
-    for n in range(shapes.MAX_SHAPES + 1):
+    for n in range(table.MAX_SHAPES + 1):
         for _ in range(2):
             found.unpack(_two_ints(n))
-    assert len(shapes.TABLE.shapes()) == shapes.MAX_SHAPES
+    assert len(table.TABLE.shapes()) == table.MAX_SHAPES
     assert fast_match(_two_ints(0))
-    assert not fast_match(_two_ints(shapes.MAX_SHAPES))
+    assert not fast_match(_two_ints(table.MAX_SHAPES))
 
 
 def test_unhelpful_table_forgets_and_gets_selective(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shapes, "_WINDOW", 40)
+    monkeypatch.setattr(table, "_WINDOW", 40)
     for n in range(20):  # 20 shapes, each seen twice then never again: 40 misses, no hits
         for _ in range(2):
             assert found.unpack(_two_ints(n)) == (256 ** (n // 8), 256 ** (n % 8))
-    assert shapes.TABLE.shapes() == []
-    assert (shapes.TABLE._needed, shapes.TABLE._every) == (8, 4)
+    assert table.TABLE.shapes() == []
+    assert (table.TABLE._needed, table.TABLE._every) == (8, 4)
     key = _two_ints(30)
     for _ in range(31):  # every fourth miss is examined, and eight sightings are needed
         found.unpack(key)
@@ -213,28 +215,48 @@ def test_unhelpful_table_forgets_and_gets_selective(monkeypatch: pytest.MonkeyPa
 
 
 def test_helpful_table_keeps_its_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shapes, "_WINDOW", 40)
+    monkeypatch.setattr(table, "_WINDOW", 40)
     for n in range(20):
         for _ in range(4):  # learned on the second sighting, then hit twice
             found.unpack(_two_ints(n))
-    assert len(shapes.TABLE.shapes()) == 20
+    assert len(table.TABLE.shapes()) == 20
     assert all(fast_match(_two_ints(n)) for n in range(20))
 
 
+def test_evaluation_ends_after_enough_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table, "_EVAL_HITS", 10)
+    monkeypatch.setattr(table, "_WINDOW", 8)
+    key = found.pack(("a", 1))
+    for _ in range(2):
+        found.unpack(key)
+    assert table.TABLE.evaluating
+    for _ in range(10):  # hits, counted: the tenth ends the evaluation
+        assert found.unpack(key) == ("a", 1)
+    assert not table.TABLE.evaluating
+    for _ in range(5):  # hits no longer counted
+        assert found.unpack(key) == ("a", 1)
+    assert table.TABLE._hits == 10
+    for n in range(8):  # a window of misses starts the next evaluation
+        found.unpack(_two_ints(n))  # each shape seen once: misses only
+    assert table.TABLE.evaluating
+    assert table.TABLE._hits == 0
+    assert fast_match(key)
+
+
 def test_disabled_table_learns_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shapes.TABLE, "enabled", False)
+    monkeypatch.setattr(table.TABLE, "enabled", False)
     key = found.pack(("a", 1))
     for _ in range(3):
         assert found.unpack(key) == ("a", 1)
-    assert shapes.TABLE.shapes() == []
-    assert shapes.TABLE.matcher[0] is None
+    assert table.TABLE.shapes() == []
+    assert table.TABLE.matcher[0] is None
 
 
 def test_long_keys_are_not_learned() -> None:
     key = found.pack(tuple(range(shapes.MAX_ELEMENTS + 1)))
     for _ in range(3):
         assert found.unpack(key) == tuple(range(shapes.MAX_ELEMENTS + 1))
-    assert shapes.TABLE.shapes() == []
+    assert table.TABLE.shapes() == []
 
 
 def test_fast_path_takes_bytearray_and_memoryview() -> None:
@@ -276,7 +298,7 @@ def test_truncated_keys_of_a_learned_shape_raise(cut: int) -> None:
 @FAST
 @given(same_shape_pair(), st.data())
 def test_damaged_keys_agree_with_the_general_decoder(pair: Tuple[Any, Any], data: Any) -> None:
-    shapes.TABLE.reset()
+    table.TABLE.reset()
     key = found.pack(pair[0])
     found.unpack(key)
     damaged = bytearray(found.pack(pair[1]))

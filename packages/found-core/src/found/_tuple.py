@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from uuid import UUID
 
 from ._tuple_shapes import _SAFE_UNKNOWN, _UUID_SLOTS, _set_int, _set_safe, new_uuid
-from ._tuple_shapes import TABLE as _SHAPES
+from ._tuple_table import TABLE as _SHAPES
 from ._versionstamp import (
     SingleFloat,
     Versionstamp,
@@ -370,15 +370,14 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     >>> unpack(b'\\x02user\\x00\\x15*')
     ('user', 42)
     """
-    if key.__class__ is not bytes:
+    if type(key) is not bytes:
         key = _check_key(key)
-    if prefix_len.__class__ is not int or not 0 <= prefix_len <= len(key):
+    if prefix_len or type(prefix_len) is not int:  # 0, the usual value, needs no more checks
         _check_prefix_len(prefix_len, len(key))
     fullmatch, converters = _SHAPES.matcher
     if fullmatch is not None:
         match = fullmatch(key, prefix_len)
         if match is not None:
-            _SHAPES.hits += 1
             try:
                 return converters[match.lastindex](match)
             except UnicodeDecodeError:

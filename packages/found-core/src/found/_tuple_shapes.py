@@ -14,29 +14,19 @@ string ends at the first 0x00 not followed by 0xff, fixed-size payloads have the
 length), so a match always decodes identically. Anything unusual (invalid UTF-8, a key no
 shape matches) goes to the general decoder, which also produces the errors.
 
-Only on CPython: PyPy's JIT already compiles the general decoder's loop well, and measured
-slower with the regex (bench/bench_tuple.py), so there the table stays empty. A shape is
-learned when seen twice, at most `MAX_SHAPES` of at most `MAX_ELEMENTS` elements; the
-table forgets them and learns more selectively when they stop paying (`ShapeTable`).
+Which shapes to learn, and when to forget them, is `found._tuple_table`'s job.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-import sys
-import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from uuid import UUID, SafeUUID
 
 from ._versionstamp import _make_stamp, _single_from_bits
 
-MAX_SHAPES = 32
 MAX_ELEMENTS = 24
-_WINDOW = 2048  # misses between reviews of the table's usefulness
-_FIRST_EVERY = 8  # at first every eighth miss is examined (its shape found and counted)
-_MOST_NEEDED = 256
-_MAX_PENDING = 4096
 
 _F64 = struct.Struct(">d")
 _U64 = struct.Struct(">Q")
@@ -203,26 +193,27 @@ def _tuple_expr(items: List[str]) -> str:
     return "(" + ", ".join(items) + ")"
 
 
-def _converter(shape: Shape, indices: List[int]) -> Callable[[Any], Tuple[Any, ...]]:
-    """The function building the tuple from a match whose shape groups are `indices`."""
-    lines = []
-    if len(indices) == 1:
-        lines.append(f"g0 = m[{indices[0]}]")
-    elif indices:
-        names = ", ".join(f"g{i}" for i in range(len(indices)))
-        lines.append(f"{names} = m.group({', '.join(map(str, indices))})")
+def _converter(
+    shape: Shape, indices: List[int], tick: Optional[Callable[[], None]]
+) -> Callable[[Any], Tuple[Any, ...]]:
+    """The function building the tuple from a match whose shape groups are `indices`; it
+    calls `tick` first when given (the table counting its hits)."""
+    # One subscript per group: m.group(i, j, ...) parses its arguments and costs more.
+    lines = ["_tick()"] if tick is not None else []
+    lines += [f"g{number} = m[{index}]" for number, index in enumerate(indices)]
     for number in shape[3]:  # new_uuid() inlined: a call per UUID costs as much as building it
         lines.append(f"u{number} = _new(_UUID)")
         lines.append(f"_set_int(u{number}, _from(g{number}, 'big'))")
         lines.append(f"_set_safe(u{number}, _SAFE)")
     lines.append(f"return {shape[2]}")
     body = "".join(f"    {line}\n" for line in lines)
-    namespace = dict(_NAMESPACE)
+    namespace = dict(_NAMESPACE, _tick=tick)
     exec(f"def convert(m):\n{body}", namespace)  # built from shape tokens, never from key text
     return namespace["convert"]  # type: ignore[no-any-return]
 
 
-Matcher = Tuple[Optional[Callable[..., Any]], List[Callable[[Any], Tuple[Any, ...]]]]
+Converters = List[Callable[[Any], Tuple[Any, ...]]]
+Matcher = Tuple[Optional[Callable[..., Any]], Converters]
 
 
 class _Builder:
@@ -232,10 +223,11 @@ class _Builder:
     Each shape ends in an empty group; being the last group closed, it is `lastindex` and
     selects the shape's converter."""
 
-    def __init__(self, shapes: List[Shape]) -> None:
+    def __init__(self, shapes: List[Shape], tick: Callable[[], None]) -> None:
         self.shapes = shapes
+        self.tick = tick
         self.groups = 0
-        self.converters: Dict[int, Callable[[Any], Tuple[Any, ...]]] = {}
+        self.leaves: Dict[int, Tuple[Shape, List[int]]] = {}
 
     def emit(self, node: Dict[Any, Any], indices: List[int]) -> str:
         options = []
@@ -248,103 +240,29 @@ class _Builder:
             options.append(piece + self.emit(child, indices + list(range(first, first + count))))
         if None in node:
             self.groups += 1
-            self.converters[self.groups] = _converter(self.shapes[node[None]], indices)
+            self.leaves[self.groups] = (self.shapes[node[None]], indices)
             options.append("()")
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
 
-def _build(shapes: List[Shape]) -> Matcher:
-    """The regex matching every shape, and per leaf group index its converter."""
-    if not shapes:
-        return None, []
+def build(shapes: List[Shape], tick: Callable[[], None]) -> Tuple[Matcher, Converters]:
+    """The regex matching every shape with, per leaf group index, its converter; and the same
+    converters calling `tick` first."""
     root: Dict[Any, Any] = {}
     for number, shape in enumerate(shapes):
         node = root
         for piece in shape[0]:
             node = node.setdefault(piece, {})
         node[None] = number
-    builder = _Builder(shapes)
+    builder = _Builder(shapes, tick)
     regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
-    converters = [builder.converters.get(i, _never) for i in range(builder.groups + 1)]
-    return regex.fullmatch, converters
+    plain: Converters = [_never] * (builder.groups + 1)
+    counting: Converters = [_never] * (builder.groups + 1)
+    for index, (shape, indices) in builder.leaves.items():
+        plain[index] = _converter(shape, indices, None)
+        counting[index] = _converter(shape, indices, tick)
+    return (regex.fullmatch, plain), counting
 
 
 def _never(m: Any) -> Tuple[Any, ...]:
     raise AssertionError("only a shape's final empty group ends a match")  # pragma: no cover
-
-
-class ShapeTable:
-    """The learned shapes and the matcher built from them; `matcher` is replaced whole, so
-    readers on other threads always see a consistent (regex, converters) pair.
-
-    `unpack` counts its fast-path `hits`, and calls `learn` on every `_every`-th miss (it
-    counts `countdown` down). Every `_WINDOW` misses the table reviews itself: when hits were
-    fewer than half the misses, shapes do not repeat enough to pay for the failed matches, so
-    it forgets its shapes and becomes four times as selective (four times fewer misses
-    examined, four times more sightings needed); when they were more, it relaxes one step.
-    Unique shapes thus cost little, and a changed workload is not stuck with old shapes.
-    """
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.matcher: Matcher = (None, [])
-        self.hits = 0
-        self._lock = threading.Lock()
-        self._needed = 2  # sightings (among examined misses) before a shape is learned
-        self._every = _FIRST_EVERY  # examine one miss in this many
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget every shape (tests use it to start from a known state)."""
-        with self._lock:
-            self._shapes: List[Shape] = []
-            self._known: Dict[Tuple[str, ...], int] = {}
-            self._pending: Dict[Tuple[str, ...], int] = {}
-            self._misses = 0
-            self._hits_before = self.hits
-            self.countdown = self._every if self.enabled else 1 << 62
-            self.matcher = (None, [])
-
-    def learn(self, key: bytes, pos: int) -> None:
-        """Examine a key the general decoder read; learn its shape once seen often enough."""
-        self.countdown = self._every if self.enabled else 1 << 62
-        self._misses += self._every
-        if self._misses >= _WINDOW:
-            self._review()
-        if not self.enabled or len(self._shapes) >= MAX_SHAPES:
-            return
-        shape = shape_of(key, pos)
-        if shape is None or shape[0] in self._known:
-            return
-        seen = self._pending.get(shape[0], 0) + 1
-        if seen < self._needed:
-            if len(self._pending) >= _MAX_PENDING:
-                self._pending.clear()
-            self._pending[shape[0]] = seen
-            return
-        with self._lock:
-            if shape[0] in self._known or len(self._shapes) >= MAX_SHAPES:
-                return
-            self._pending.pop(shape[0], None)
-            self._known[shape[0]] = len(self._shapes)
-            self._shapes.append(shape)
-            self.matcher = _build(self._shapes)
-
-    def _review(self) -> None:
-        hits = self.hits - self._hits_before
-        if 2 * hits < self._misses:
-            self._needed = min(4 * self._needed, _MOST_NEEDED)
-            self._every = min(4 * self._every, _MOST_NEEDED)
-            self.reset()
-        else:
-            self._needed = max(self._needed // 4, 2)
-            self._every = max(self._every // 4, min(self._every, _FIRST_EVERY))
-            self._misses = 0
-            self._hits_before = self.hits
-
-    def shapes(self) -> List[str]:
-        """The regex text of each learned shape, oldest first."""
-        return ["".join(shape[0]) for shape in self._shapes]
-
-
-TABLE = ShapeTable(enabled=sys.implementation.name == "cpython")
