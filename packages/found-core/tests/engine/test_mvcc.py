@@ -235,3 +235,47 @@ def test_engine_outlives_an_event_loop(directory):
         assert engine.check_consistency() == []
     finally:
         engine.close()
+
+
+def _commit_without_a_loop_turn(other: Engine, key: bytes, value: bytes) -> int:
+    """Commit through `other`'s committer on this thread: the event loop does not turn, as
+    when a commit is learned of from another process through a blocking call."""
+    from found._embedded.committer import Request
+
+    request = Request(other.latest_version(), [Mutation(SET, key, value)], [], [])
+    (result,) = other._committer.run([request])  # type: ignore[union-attr]
+    return int(result.version)
+
+
+async def test_reads_of_one_loop_iteration_share_a_snapshot_yet_grv_is_fresh(
+    engine, directory, put
+):
+    await put(engine, {b"k": b"1"})
+    other = Engine.open(directory)
+    try:
+        before = engine.latest_version()
+        assert engine.get(b"k", before) == b"1"  # opens this iteration's shared snapshot
+        version = _commit_without_a_loop_turn(other, b"k", b"2")
+        # Still the same loop iteration: a GRV takes a fresh snapshot and sees the commit.
+        assert engine.latest_version() == version
+        assert engine.get(b"k", version) == b"2"
+        assert engine.get_range(b"a", b"z", version, 0, False) == [(b"k", b"2")]
+        assert engine.get(b"k", before) == b"1"
+        # A version learned elsewhere (no GRV here) is readable too, not 1009.
+        newer = _commit_without_a_loop_turn(other, b"k", b"3")
+        assert engine.get_range(b"a", b"z", newer, 0, True) == [(b"k", b"3")]
+        newest = _commit_without_a_loop_turn(other, b"k", b"4")
+        assert engine.get(b"k", newest) == b"4"
+        engine.check_read_version(newest)
+        await asyncio.sleep(0)  # the next iteration ends the shared snapshot
+        assert engine.get(b"k", engine.latest_version()) == b"4"
+    finally:
+        other.close()
+
+
+async def test_reads_off_the_event_loop_are_autocommit(engine, put):
+    version = await put(engine, {b"k": b"1"})
+    loop = asyncio.get_running_loop()
+    value = await loop.run_in_executor(None, engine.get, b"k", version)
+    assert value == b"1"
+    assert engine.get(b"k", version) == b"1"  # the loop thread takes over the connection

@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from .._errors import FoundException, error
+from .conflicts import Range, coalesce
 from .txoptions import TxOptions
 from .view import View
 from .watches import Watches
@@ -32,21 +33,6 @@ RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
 MAX_AGE = 5_000_000
 #: Microseconds during which a version the engine itself granted needs no engine check.
 _TRUSTED = 2_000_000
-Range = tuple[bytes, bytes]
-
-
-def coalesce(ranges: list[Range]) -> list[Range]:
-    """Sorted, merged, non-overlapping version of `ranges` (empty ones dropped)."""
-    merged: list[Range] = []
-    for begin, end in sorted(ranges):
-        if begin >= end:
-            continue
-        if merged and begin <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((begin, end))
-    return merged
 
 
 class Attempt:
@@ -253,7 +239,9 @@ class Attempt:
 
     def _read_conflict_key(self, key: bytes) -> None:
         """The read-conflict range of a point read (none if the key's value is known)."""
-        if self._options.ryw_disabled or not self._writes.known(key):
+        writes = self._writes
+        unwritten = not writes.entries and not writes.clear_starts
+        if unwritten or self._options.ryw_disabled or not writes.known(key):
             self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
             self._read_conflicts.append((key, key + b"\x00"))
 

@@ -69,8 +69,7 @@ class Engine:
     def __init__(self, directory: str, clock: Clock, poll_interval: float):
         os.makedirs(directory, exist_ok=True)
         self.directory = directory
-        #: The microsecond clock that drives commit versions (injected by tests).
-        self.clock = clock
+        self.clock = clock  #: microseconds; drives commit versions and read version ages
         path = schema.data_path(directory)
         self._lock = FileLock(os.path.join(directory, schema.LOCK_FILE))
         self._committer: Optional[Committer] = None
@@ -108,9 +107,7 @@ class Engine:
 
     def close(self) -> None:
         """Close the database: queued commits and pending watches fail with 1000. Idempotent.
-
-        A batch already being written finishes first (its commits are reported normally).
-        """
+        A batch already being written finishes first (its commits are reported normally)."""
         if self._closed:
             return
         self._closed = True

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from typing import Optional
 
 from .._errors import error
-from .attempt import Range, coalesce
+from .conflicts import Range, coalesce
 
 SPECIAL_BEGIN = b"\xff\xff"
 MODULE = (b"\xff\xff/transaction/", b"\xff\xff/transaction0")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD
+from .attempt import METADATA_VERSION_KEY
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
@@ -111,17 +111,12 @@ class EmbeddedTransaction(Writes):
             return None
         version = self._fresh_version()
         self._had_io = True
-        writes = self._writes
-        if writes.entries or writes.clear_starts or writes.unreadable_ranges:
+        if self._writes.empty():  # nothing written yet: straight to the engine
+            value = self._database.engine.get(key, version)
+        else:
             value = self._view_at(version, snapshot).get(key)
-            if not snapshot:
-                self._read_conflict_key(key)
-            return value
-        # Nothing written yet (the common read path): straight to the engine.
-        value = self._database.engine.get(key, version)
         if not snapshot:
-            self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
-            self._read_conflicts.append((key, key + b"\x00"))
+            self._read_conflict_key(key)
         return value
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:

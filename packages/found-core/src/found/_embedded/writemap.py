@@ -84,7 +84,14 @@ class WriteMap:
 
     def set(self, key: bytes, value: Optional[bytes]) -> None:
         """Set `key` to `value` (None = clear it)."""
-        entry = self._entry(key)
+        entry = self.entries.get(key)
+        if entry is None:  # a new key: its entry is independent of the database at once
+            self.entries[key] = Entry(value)
+            keys = self._keys
+            if keys and key < keys[-1]:
+                self._sorted = False
+            keys.append(key)
+            return
         entry.independent = True
         entry.unreadable = False
         entry.value = value

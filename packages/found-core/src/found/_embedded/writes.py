@@ -117,7 +117,8 @@ class Writes(Attempt):
             self._write_conflicts.append((key, key + b"\x00"))
         self._writes.set(key, value)
         self._record(SET, key, value)
-        self._watches.on_set(key, value)
+        if self._watches.pending:
+            self._watches.on_set(key, value)
 
     def _write_clear(self, key: bytes, conflict: bool) -> None:
         end = key + b"\x00"
