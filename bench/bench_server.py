@@ -15,8 +15,9 @@ Workloads, side by side in the same run:
 - `navigate as_of`: the same pattern through the history index as of the applied change;
 - `change detail`: the change page listing its `T` tuples.
 
-Each with identity, gzip and zstd response encodings; the ratio column compares each
-encoding's req/s with identity for that workload (> 1: faster than uncompressed).
+Each with identity, gzip and zstd response encodings: `bytes` is the median body size on the
+wire, and the last column compares each encoding's req/s with identity for that workload
+(> 1: faster than uncompressed).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ async def load(
 ) -> dict[str, float]:
     """Send up to `requests` GETs (stopping after `seconds`); req/s and latency quantiles."""
     latencies: list[float] = []
+    sizes: list[int] = []
     remaining = requests
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"accept-encoding": encoding}
@@ -99,6 +101,7 @@ async def load(
                 began = time.perf_counter()
                 response = await client.get(path)
                 latencies.append(time.perf_counter() - began)
+                sizes.append(response.num_bytes_downloaded)
                 if response.status_code not in (200, 404):
                     raise RuntimeError(f"{path}: status {response.status_code}")
 
@@ -107,6 +110,7 @@ async def load(
     latencies.sort()
     return {
         "n": len(latencies),
+        "bytes": statistics.median(sizes),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
@@ -144,8 +148,8 @@ async def run(args: argparse.Namespace) -> None:
                 f"{args.tuples} tuples, Python {sys.version.split()[0]}"
             )
             print(
-                f"{'workload':<16}{'encoding':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-                f"{'vs identity':>13}"
+                f"{'workload':<16}{'encoding':<10}{'bytes':>8}{'req/s':>9}"
+                f"{'p50 ms':>9}{'p99 ms':>9}{'vs identity':>13}"
             )
             for label, path in workloads:
                 await load(base, path, "identity", 20, 2, 10)  # warm up
@@ -156,7 +160,7 @@ async def run(args: argparse.Namespace) -> None:
                     )
                     baseline = baseline or r["rps"]
                     print(
-                        f"{label:<16}{encoding:<10}{r['rps']:>9.0f}{r['p50']:>9.1f}"
+                        f"{label:<16}{encoding:<10}{r['bytes']:>8.0f}{r['rps']:>9.0f}{r['p50']:>9.1f}"
                         f"{r['p99']:>9.1f}{r['rps'] / baseline:>12.2f}x"
                     )
         finally:
