@@ -101,3 +101,19 @@ def test_from_env_defaults() -> None:
     config = Config.from_env({})
     assert config.database is None and config.name == "found.vnstore:server"
     assert config.columns == ("uid", "key", "value")
+
+
+async def test_unexpected_error_is_a_plain_500(
+    tmp_path: os.PathLike[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    db = await found.open(directory=os.path.join(os.fspath(tmp_path), "db"))
+    lifespan = Lifespan(App(Config(database=db)))
+    await lifespan.startup()
+    await db.close()  # the application did not open it: now every read fails
+    async with client_for(lifespan) as client:
+        response = await client.get("/history/")
+    await lifespan.shutdown()
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "Traceback" not in response.text
+    assert "closed" not in response.text  # internals stay in the log
+    assert any("GET /history/ failed" in r.getMessage() for r in caplog.records)
