@@ -20,7 +20,9 @@ Decoding accepts everything `fdb.tuple.unpack` reads (including non-minimal inte
 rejects malformed input with a `ValueError` naming the byte offset. Unsupported Python types
 raise `TypeError`. Speed comes from dispatching on the exact type, building integers and
 floats with one `to_bytes`, escaping with `bytes.replace`, finding terminators with
-`bytes.find`, decoding nested tuples without recursion and joining once.
+`bytes.find`, decoding nested tuples without recursion and joining once. On CPython, keys of
+a shape seen before (same type codes) decode by one regex match and a generated converter
+(`found._tuple_shapes`, `found._tuple_table`).
 """
 
 from __future__ import annotations

@@ -258,10 +258,18 @@ def build(shapes: List[Shape], tick: Callable[[], None]) -> Tuple[Matcher, Conve
     regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
     plain: Converters = [_never] * (builder.groups + 1)
     counting: Converters = [_never] * (builder.groups + 1)
+    if len(_MADE) > 4 * len(builder.leaves) + 256:
+        _MADE.clear()
     for index, (shape, indices) in builder.leaves.items():
-        plain[index] = _converter(shape, indices, None)
-        counting[index] = _converter(shape, indices, tick)
+        for converters, counter in ((plain, None), (counting, tick)):
+            made = (shape[0], tuple(indices), counter)
+            if made not in _MADE:  # each rebuild would otherwise exec every converter again
+                _MADE[made] = _converter(shape, indices, counter)
+            converters[index] = _MADE[made]
     return (regex.fullmatch, plain), counting
+
+
+_MADE: Dict[Tuple[Tuple[str, ...], Tuple[int, ...], Any], Callable[[Any], Tuple[Any, ...]]] = {}
 
 
 def _never(m: Any) -> Tuple[Any, ...]:
