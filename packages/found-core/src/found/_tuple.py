@@ -374,7 +374,7 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     """
     if type(key) is not bytes:
         key = _check_key(key)
-    if prefix_len or type(prefix_len) is not int:  # 0, the usual value, needs no more checks
+    if type(prefix_len) is not int or not 0 <= prefix_len <= len(key):
         _check_prefix_len(prefix_len, len(key))
     fullmatch, converters = _SHAPES.matcher
     if fullmatch is not None:
