@@ -32,7 +32,7 @@ RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
 #: FoundationDB's versions advance ~1,000,000 per second, so one older than 5 s is gone.
 MAX_AGE = 5_000_000
 #: Microseconds during which a version the engine itself granted needs no engine check.
-_TRUSTED = 2_000_000
+TRUSTED = 2_000_000
 
 
 class Attempt:
@@ -218,7 +218,7 @@ class Attempt:
         below the newest, so that version is surely still readable.
         """
         version, age = self._aged_version()
-        if age >= _TRUSTED or not self._granted:
+        if age >= TRUSTED or not self._granted:
             self._database.engine.check_read_version(version)
         return version
 

@@ -5,11 +5,9 @@ read-your-writes transaction (semantics reference §1.6, §3.3, §4 to §10, §1
 version, own writes visible to reads, serializable and snapshot conflict ranges, limits and
 error codes, options, versionstamps, watches and `on_error`. Synchronous writes never raise:
 their failure becomes the deferred error raised by the next awaited call. Reads run on the
-event loop thread straight against the engine; only `commit` awaits the engine.
-
-The per-attempt state and shared checks live in `attempt.Attempt`, the write path in
-`writes.Writes`; this module adds the reads, options, commit and `on_error`. The retry
-counter, backoff and creation time survive `on_error`; `reset` clears them too.
+event loop thread straight against the engine; only `commit` awaits the engine. State and
+checks per attempt live in `attempt.Attempt`, the write path in `writes.Writes`; retries,
+backoff and creation time survive `on_error`, and `reset` clears them too.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .attempt import METADATA_VERSION_KEY
+from .attempt import METADATA_VERSION_KEY, TRUSTED
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
@@ -109,10 +107,13 @@ class EmbeddedTransaction(Writes):
             raise error(2004)
         if len(key) > options.max_key_size(key):
             return None
-        version = self._fresh_version()
+        version = self._read_version
+        engine = self._database.engine
+        if version is None or not self._granted or engine.clock() - self._version_at >= TRUSTED:
+            version = self._fresh_version()  # else granted < 2 s ago: see `_fresh_version`
         self._had_io = True
         if self._writes.empty():  # nothing written yet: straight to the engine
-            value = self._database.engine.get(key, version)
+            value = engine.get(key, version)
         else:
             value = self._view_at(version, snapshot).get(key)
         if not snapshot:
