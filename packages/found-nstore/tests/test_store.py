@@ -58,22 +58,71 @@ async def test_value_stored_once(db) -> None:
     assert all(r[0][1] == b"" for r in rows[1:])
 
 
-async def test_key_layout_nests_the_prefix(db) -> None:
-    """0.13 bug 11: the prefix was flat; keys now start with one nested tuple like other layers."""
+async def test_key_layout_is_flat(db) -> None:
+    """0.13 bug 11: keys are `pack(prefix) + pack((index, *items))`, the prefix laid out flat."""
     store = fresh()
 
     async def scenario(tx):
         await nstore.add(tx, store, "s", "p", "o")
-        begin = found.pack((store.prefix,))[:-1]  # the open nested prefix tuple
+        begin = found.pack(store.prefix)
         return await found.all(found.query(tx, begin, begin + b"\xff"))
 
     rows = await found.transactional(db, scenario)
     keys = sorted(found.unpack(k) for k, _ in rows)
     assert keys == [
-        ((*store.prefix, 0), "s", "p", "o"),
-        ((*store.prefix, 1), "p", "o", "s"),
-        ((*store.prefix, 2), "o", "s", "p"),
+        (*store.prefix, 0, "s", "p", "o"),
+        (*store.prefix, 1, "p", "o", "s"),
+        (*store.prefix, 2, "o", "s", "p"),
     ]
+
+
+async def _everything(tx):
+    return [k for k, _ in await found.all(found.query(tx, b"", b"\xff"))]
+
+
+async def test_store_inside_a_directory(db) -> None:
+    """A store made with a DirectorySubspace keeps every key inside the directory."""
+    folder = await found.directory.create_or_open(db, ("app", "graph"))
+    store = nstore.make("graph", folder, 3)
+
+    async def scenario(tx):
+        await nstore.add(tx, store, "alice", "knows", "bob", value=b"v")
+        await nstore.add(tx, store, "bob", "knows", "carol")
+        return await found.all(nstore.query(tx, store, (var("a"), "knows", var("b"))))
+
+    assert len(await found.transactional(db, scenario)) == 2
+    keys = await found.transactional(db, _everything)
+    inside = [k for k in keys if folder.contains(k)]
+    assert len(inside) == 6
+    # everything else is the directory layer's own metadata, under b"\xfe"
+    assert all(k.startswith(b"\xfe") for k in keys if not folder.contains(k))
+    assert sorted(folder.unpack(k) for k in inside)[0] == (0, "alice", "knows", "bob")
+    await found.directory.remove(db, ("app", "graph"))
+    assert not any(folder.contains(k) for k in await found.transactional(db, _everything))
+
+
+async def test_sibling_subspaces_do_not_overlap(db) -> None:
+    """Stores under sibling prefixes (a Subspace and tuples) never see each other's keys."""
+    root = found.Subspace(("siblings",))
+    first = nstore.make("one", root.subspace((1,)), 2)
+    second = nstore.make("two", ("siblings", 2), 2)
+    third = nstore.make("three", ("siblings", 12), 2)
+
+    async def scenario(tx):
+        for store in (first, second, third):
+            await nstore.add(tx, store, store.name, "x")
+        return [
+            await found.all(nstore.select(tx, store, var("a"), var("b")))
+            for store in (first, second, third)
+        ]
+
+    results = await found.transactional(db, scenario)
+    assert results == [[{"a": name, "b": "x"}] for name in ("one", "two", "three")]
+    keys = await found.transactional(db, _everything)
+    for store in (first, second, third):
+        mine = [k for k in keys if k.startswith(store.raw)]
+        assert len(mine) == 2
+    assert first.raw == found.pack(("siblings", 1))
 
 
 async def test_list_prefix_is_accepted(db) -> None:
@@ -91,6 +140,8 @@ async def test_bad_input(db) -> None:
     store = fresh()
     with pytest.raises(nstore.NStoreException):
         nstore.make("bad", "prefix", 3)  # type: ignore[arg-type]
+    with pytest.raises(nstore.NStoreException):
+        nstore.make("bad", b"prefix", 3)  # type: ignore[arg-type]
     with pytest.raises((ValueError, TypeError)):
         nstore.make("bad", (object(),), 3)
 

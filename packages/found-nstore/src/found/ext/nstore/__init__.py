@@ -12,7 +12,8 @@ variable used twice, in one pattern or across patterns, means equality.
 
 Differences from asyncio-foundationdb 0.13, kept compatible in names and call shapes:
 
-- keys are `((*prefix, index), *items)`, one nested tuple first like the other found layers;
+- keys are flat, `(*prefix, index, *items)` (0.13 nested the prefix), and `prefix` may be a
+  `found.Subspace` or a directory: the store then lives inside it;
 - the value of a tuple is stored once (index 0), not in every index;
 - a repeated variable is an equality constraint (0.13 let the last position win);
 - `query` orders its patterns by estimated selectivity unless `ordered=True`;

@@ -1,15 +1,16 @@
 """The store handle, variables, and single-tuple writes and reads.
 
-Key layout: every index lives under one nested tuple, `((*prefix, index_number), *items)` with
-the items in that index's order, the same shape as the other found layers (their keys also
-start with one nested tuple naming the layer's subspace). The value given to `add` is stored
-once, in index 0 (the identity order); the other indices map to `b""`.
+Key layout, flat like every found layer: `pack(prefix) + pack((index_number, *items))` with
+the items in that index's order, which equals `pack((*prefix, index_number, *items))` for a
+tuple prefix. The prefix may also be a `found.Subspace` or a `DirectorySubspace` (anything with
+`.key()`): then every key starts with `subspace.key()`, so the store lives inside it. The value
+given to `add` is stored once, in index 0 (the identity order); the other indices map to `b""`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Union
 
 import found
 
@@ -29,6 +30,24 @@ class Variable(NamedTuple):
         return f"?{self.name}"
 
 
+#: What `make` accepts as a prefix: a tuple or list of packable items, or a subspace.
+Prefix = Union[tuple, list, found.Subspace]
+
+
+def prefix_bytes(prefix: Any) -> bytes:
+    """The raw bytes every key under `prefix` starts with: `prefix.key()` for a subspace (or a
+    directory), `pack(tuple(prefix))` for a tuple or list. TypeError for anything else."""
+    key = getattr(prefix, "key", None)
+    if callable(key) and not isinstance(prefix, (tuple, list)):
+        raw = key()
+        if not isinstance(raw, bytes):
+            raise TypeError(f"prefix.key() must return bytes, not {type(raw).__name__}")
+        return raw
+    if isinstance(prefix, (tuple, list)):
+        return found.pack(tuple(prefix))  # fails, with the tuple layer's error, when unpackable
+    raise TypeError(f"prefix must be a tuple, a list or a Subspace, not {type(prefix).__name__}")
+
+
 #: The 0.13 spelling: `nstore.var("x")`.
 var = Variable
 
@@ -36,16 +55,17 @@ var = Variable
 class NStore:
     """Handle over one n-tuple store: its name, key prefix, width and index orderings."""
 
-    __slots__ = ("_subspaces", "_table", "indices", "n", "name", "prefix")
+    __slots__ = ("_subspaces", "_table", "indices", "n", "name", "prefix", "raw")
 
-    def __init__(self, name: str, prefix: tuple[Any, ...], n: int) -> None:
+    def __init__(self, name: str, prefix: Any, n: int) -> None:
         self.name = name
-        self.prefix = prefix
+        self.prefix = tuple(prefix) if isinstance(prefix, list) else prefix
+        self.raw = prefix_bytes(prefix)
         self.n = n
         self.indices: list[Permutation] = permutations(n)
         self._table: dict[frozenset[int], int] = prefix_table(self.indices)
-        # packed `((*prefix, number),)` per index: the bytes every key of that index starts with
-        self._subspaces = [found.pack(((*prefix, i),)) for i in range(len(self.indices))]
+        # raw prefix + packed `(number,)` per index: the bytes every key of that index starts with
+        self._subspaces = [found.pack((i,), self.raw) for i in range(len(self.indices))]
 
     def __repr__(self) -> str:
         return f"<NStore {self.name!r} prefix={self.prefix!r} n={self.n}>"
@@ -76,18 +96,19 @@ class NStore:
         ]
 
 
-def make(name: str, prefix: Sequence[Any], n: int) -> NStore:
+def make(name: str, prefix: Prefix, n: int) -> NStore:
     """Create a handle over the nstore called `name`, stored under `prefix`, with `n` columns.
 
-    `prefix` is a tuple (a list is accepted) of tuple-packable values; `name` only helps
-    debugging. Keep the handle: building it computes the index orderings.
+    `prefix` is a tuple (a list is accepted) of tuple-packable values, or a `found.Subspace`
+    or `DirectorySubspace` to keep the store inside it; `name` only helps debugging. Keep the
+    handle: building it computes the index orderings.
     """
-    if not isinstance(prefix, (tuple, list)):
-        raise NStoreException(f"prefix must be a tuple, not {type(prefix).__name__}")
+    if not isinstance(prefix, (tuple, list)) and not callable(getattr(prefix, "key", None)):
+        raise NStoreException(
+            f"prefix must be a tuple, a list or a Subspace, not {type(prefix).__name__}"
+        )
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_COLUMNS:
         raise NStoreException(f"n must be an int between 1 and {MAX_COLUMNS}, not {n!r}")
-    prefix = tuple(prefix)
-    found.pack(prefix)  # fail now, with the tuple layer's error, on an unpackable prefix
     return NStore(name, prefix, n)
 
 
