@@ -7,7 +7,8 @@ environment variables when its lifespan starts:
 - `FOUND_DATABASE`: `embedded:<directory>` or `cluster:<cluster file>` (found.open's rules;
   unset means found's default database);
 - `FOUND_VNSTORE_NAME`: the store name, also its key prefix (default `found.vnstore:server`,
-  the name 0.13's server used, so its data stays readable);
+  the name 0.13's server used; its data is NOT readable here: vnstore's key layout changed,
+  see the vnstore README's migration note);
 - `FOUND_VNSTORE_COLUMNS`: column names separated by spaces or commas (default
   `uid key value`).
 """

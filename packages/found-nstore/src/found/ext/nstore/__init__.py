@@ -26,12 +26,24 @@ from __future__ import annotations
 from ._load import LoadProgress, load
 from ._query import plan, query
 from ._select import count, scan, select, where
-from ._store import NStore, NStoreException, Variable, add, get, make, remove, var
+from ._store import (
+    NStore,
+    NStoreException,
+    Prefix,
+    Variable,
+    add,
+    get,
+    make,
+    prefix_bytes,
+    remove,
+    var,
+)
 
 __all__ = [
     "LoadProgress",
     "NStore",
     "NStoreException",
+    "Prefix",
     "Variable",
     "add",
     "count",
@@ -39,6 +51,7 @@ __all__ = [
     "load",
     "make",
     "plan",
+    "prefix_bytes",
     "query",
     "remove",
     "scan",

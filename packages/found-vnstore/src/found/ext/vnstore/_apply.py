@@ -39,10 +39,10 @@ Read = tuple[tuple[bytes, ...], bytes]  # per position: b"" (any) or the packed 
 
 
 async def _reads(tr: Any, store: VNStore, changeid: uuid.UUID) -> list[Read]:
-    begin = found.pack(((*store.prefix, "read"), changeid))
+    begin = store.space.pack(("read", changeid))
     out = []
     async for key, value in found.query(tr, begin, begin + b"\xff"):
-        shape = found.unpack(key)[-1]
+        shape = found.unpack(key, store.skip)[-1]
         packed = tuple(found.pack(slot) if slot else b"" for slot in shape)
         out.append((packed, stamp_order(found.unpack(value)[0])))
     return out
@@ -115,11 +115,11 @@ async def change_apply(tr: Any, store: VNStore, changeid: uuid.UUID) -> None:
     tr.vars[(ACTIVE, "applied")] = True
     stamp = found.Versionstamp.incomplete(0)
     await _effects(tr, store, changeid, stamp)
-    key = found.pack_with_versionstamp(((*store.prefix, "log"), stamp))
+    key = store.space.pack_with_versionstamp(("log", stamp))
     await found.set_versionstamped_key(tr, key, found.pack((changeid,)))
     value = found.pack_with_versionstamp((stamp,))
     await found.set_versionstamped_value(tr, store.change_key(changeid, "significance"), value)
-    reads = found.pack(((*store.prefix, "read"), changeid))
+    reads = store.space.pack(("read", changeid))
     await found.clear(tr, reads, reads + b"\xff")
     if tr.vars.get(ACTIVE) == changeid:
         del tr.vars[ACTIVE]

@@ -43,10 +43,10 @@ async def change_get(tr: Any, store: VNStore, changeid: uuid.UUID) -> Optional[C
     `significance` is None while the change is pending, then the versionstamp of the commit
     that applied it: changes sort by significance in the order they were applied.
     """
-    begin = found.pack(((*store.prefix, "change"), changeid))
+    begin = store.space.pack(("change", changeid))
     out: Change = {"uid": changeid, "type": "change", "significance": None}
     async for key, value in found.query(tr, begin, begin + b"\xff"):
-        out[found.unpack(key)[-1]] = found.unpack(value)[0]
+        out[found.unpack(key, store.skip)[-1]] = found.unpack(value)[0]
     return out if "message" in out else None
 
 
@@ -54,7 +54,7 @@ async def change_list(tr: Any, store: VNStore) -> list[Change]:
     """Every change of `store` (pending and applied) as `change_get` dicts, oldest first."""
     out: list[Change] = []
     async for key, value in found.query(tr, store.changes, store.changes + b"\xff"):
-        _, changeid, field = found.unpack(key)
+        _, changeid, field = found.unpack(key, store.skip)
         if not out or out[-1]["uid"] != changeid:
             out.append({"uid": changeid, "type": "change", "significance": None})
         out[-1][field] = found.unpack(value)[0]
@@ -100,11 +100,11 @@ async def change_abort(tr: Any, store: VNStore, changeid: uuid.UUID) -> None:
     await pending(tr, store, changeid)
     for alive in (True, False):
         ops = store.ops(changeid, alive)
-        begin = found.pack(((*ops.prefix,),))[:-1]
+        begin = ops.raw
         await found.clear(tr, begin, begin + b"\xff")
-    reads = found.pack(((*store.prefix, "read"), changeid))
+    reads = store.space.pack(("read", changeid))
     await found.clear(tr, reads, reads + b"\xff")
-    change = found.pack(((*store.prefix, "change"), changeid))
+    change = store.space.pack(("change", changeid))
     await found.clear(tr, change, change + b"\xff")
     if tr.vars.get(ACTIVE) == changeid:
         del tr.vars[ACTIVE]

@@ -34,16 +34,16 @@ def interval_key(
 ) -> bytes:
     """Key of one interval of `items` in history index `index`; one stamp may be incomplete."""
     order = store.indices[index]
-    row = ((*store.prefix, "history", index), *(items[i] for i in order), added, removed)
+    row = ("history", index, *(items[i] for i in order), added, removed)
     if found.has_incomplete_versionstamp(row):
-        return found.pack_with_versionstamp(row)
-    return found.pack(row)
+        return store.space.pack_with_versionstamp(row)
+    return store.space.pack(row)
 
 
 async def tail(tr: Any, store: VNStore) -> Optional[Any]:
     """The significance of the last applied change, None when none is."""
     async for key, _ in found.query(tr, store.log, store.log + b"\xff", limit=1, reverse=True):
-        return found.unpack(key)[-1]
+        return found.unpack(key, store.skip)[-1]
     return None
 
 
@@ -116,7 +116,7 @@ async def applied_between(
     begin = store.log + after + b"\x00" if after else store.log
     end = store.log + upto + b"\x00" if upto != LATEST else store.log + b"\xff"
     async for key, value in found.query(tr, begin, end):
-        yield found.unpack(key)[-1], found.unpack(value)[0]
+        yield found.unpack(key, store.skip)[-1], found.unpack(value)[0]
 
 
 async def diff(

@@ -1,17 +1,19 @@
 """The vnstore handle, its errors, and its key layout.
 
-Every key starts with one nested tuple naming a part of the store, like the other found layers:
+Keys are flat, like every found layer's: `pack(prefix) + pack(rest)` (that is
+`pack((*prefix, *rest))` for a tuple prefix), or `subspace.key() + pack(rest)` when the prefix
+is a `found.Subspace` or a directory, so the whole store lives inside it. The rests:
 
-- `((*prefix, "head"), index)` ...: an nstore of the tuples alive now (the latest applied state);
-- `((*prefix, "change"), changeid, field)`: a change's `"message"`, and once applied its
+- `("head", index, ...)`: an nstore of the tuples alive now (the latest applied state);
+- `("change", changeid, field)`: a change's `"message"`, and once applied its
   `"significance"` (the commit's versionstamp, written with `set_versionstamped_value`);
-- `((*prefix, "ops", changeid, alive), index)` ...: two nstores per change, the tuples it adds
+- `("ops", changeid, alive, index, ...)`: two nstores per change, the tuples it adds
   (`alive=True`) and removes (`alive=False`);
-- `((*prefix, "read"), changeid, pattern)`: what a pending change has read, with the last
-  applied change's versionstamp at the time of the read (for conflict detection);
-- `((*prefix, "log"), versionstamp)` -> changeid: applied changes in commit order;
-- `((*prefix, "history", index), *items, added, removed)`: one row per interval of life of a
-  tuple, in every index order; `removed` is None while the tuple is alive.
+- `("read", changeid, pattern)`: what a pending change has read, with the last applied
+  change's versionstamp at the time of the read (for conflict detection);
+- `("log", versionstamp)` -> changeid: applied changes in commit order;
+- `("history", index, *items, added, removed)`: one row per interval of life of a tuple, in
+  every index order; `removed` is None while the tuple is alive.
 """
 
 from __future__ import annotations
@@ -61,31 +63,43 @@ class ChangeConflict(VNStoreException):
 class VNStore:
     """Handle over one versioned n-tuple store."""
 
-    def __init__(self, name: str, prefix: tuple[Any, ...], items: list[str]) -> None:
+    def __init__(self, name: str, prefix: Any, items: list[str]) -> None:
         self.name = name
-        self.prefix = prefix
+        self.prefix = tuple(prefix) if isinstance(prefix, list) else prefix
+        #: the raw bytes every key of the store starts with, and the subspace over them
+        self.raw = nstore.prefix_bytes(prefix)
+        self.skip = len(self.raw)
+        self.space = found.Subspace(rawPrefix=self.raw)
         self.items = items
         self.n = len(items)
-        self.head = nstore.make(f"{name}-head", (*prefix, "head"), self.n)
+        self.head = nstore.make(f"{name}-head", self.space.subspace(("head",)), self.n)
         self.indices = self.head.indices
         # key prefixes: every key of that part starts with these bytes
-        self.changes = found.pack(((*prefix, "change"),))
-        self.log = found.pack(((*prefix, "log"),))
-        self.reads = found.pack(((*prefix, "read"),))
-        self.history = [found.pack(((*prefix, "history", i),)) for i in range(len(self.indices))]
+        self.changes = self.space.pack(("change",))
+        self.log = self.space.pack(("log",))
+        self.reads = self.space.pack(("read",))
+        self.history = [self.space.pack(("history", i)) for i in range(len(self.indices))]
 
     def __repr__(self) -> str:
         return f"<VNStore {self.name!r} prefix={self.prefix!r} items={self.items!r}>"
 
     def ops(self, changeid: uuid.UUID, alive: bool) -> nstore.NStore:
         """The nstore of the tuples `changeid` adds (`alive`) or removes."""
-        return nstore.make(f"{self.name}-ops", (*self.prefix, "ops", changeid, alive), self.n)
+        space = self.space.subspace(("ops", changeid, alive))
+        return nstore.make(f"{self.name}-ops", space, self.n)
 
     def change_key(self, changeid: uuid.UUID, field: str) -> bytes:
-        return found.pack(((*self.prefix, "change"), changeid, field))
+        """Key of one field (`"message"`, `"significance"`) of change `changeid`.
+
+        The fields of a change are adjacent keys, so one range read gets them all."""
+        return self.space.pack(("change", changeid, field))
 
     def read_key(self, changeid: uuid.UUID, pattern: tuple[Any, ...]) -> bytes:
-        return found.pack(((*self.prefix, "read"), changeid, pattern))
+        """Key recording that pending change `changeid` read `pattern`.
+
+        `pattern` holds per position a value, or None for a variable; at apply time these
+        records are checked against the changes applied since, to detect conflicts."""
+        return self.space.pack(("read", changeid, pattern))
 
     def check(self, items: Sequence[Any]) -> None:
         """Raise unless `items` (a pattern) has one entry per column."""
@@ -100,17 +114,18 @@ class VNStore:
                 raise VNStoreException(f"{self.name}: variable {item!r} where a value is needed")
 
 
-def make(name: str, prefix: Sequence[Any], items: Sequence[str]) -> VNStore:
+def make(name: str, prefix: nstore.Prefix, items: Sequence[str]) -> VNStore:
     """Create a handle over the vnstore `name` under `prefix`, with columns named `items`.
 
-    `prefix` is a tuple (a list is accepted: 0.13 failed on tuples); keep the handle.
+    `prefix` is a tuple (a list is accepted: 0.13 failed on tuples), or a `found.Subspace` or
+    `DirectorySubspace` to keep the store inside it; keep the handle.
     """
-    if not isinstance(prefix, (tuple, list)):
-        raise VNStoreException(f"prefix must be a tuple, not {type(prefix).__name__}")
+    if not isinstance(prefix, (tuple, list)) and not callable(getattr(prefix, "key", None)):
+        raise VNStoreException(
+            f"prefix must be a tuple, a list or a Subspace, not {type(prefix).__name__}"
+        )
     if not isinstance(items, (tuple, list)) or not items:
         raise VNStoreException("items must be a non-empty list of column names")
-    prefix = tuple(prefix)
-    found.pack(prefix)
     return VNStore(name, prefix, list(items))
 
 

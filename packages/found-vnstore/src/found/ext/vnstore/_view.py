@@ -41,9 +41,9 @@ async def record(tr: Any, store: VNStore, changeid: Any, pattern: Sequence[Any])
     if key in seen:
         return
     if await found.get(tr, key) is None:  # keep the oldest read: it is the one to check
-        moment = tr.vars.get((ACTIVE, "tail", store.prefix), _END)
+        moment = tr.vars.get((ACTIVE, "tail", store.raw), _END)
         if moment is _END:
-            moment = tr.vars[(ACTIVE, "tail", store.prefix)] = await tail(tr, store)
+            moment = tr.vars[(ACTIVE, "tail", store.raw)] = await tail(tr, store)
         await found.set(tr, key, found.pack((moment,)))
     seen.add(key)
 
