@@ -1,7 +1,9 @@
 """The store handle and its key layout.
 
-Every key lives under the caller's prefix, flat (the prefix items come first, then a one-item
-tag), so a scan of the keyspace by hand reads naturally:
+Every key lives under the caller's prefix, flat: ``pack(prefix) + pack((tag, ...))``, which is
+``pack((*prefix, tag, ...))`` for a tuple prefix, so a scan of the keyspace by hand reads
+naturally. The prefix may also be a ``found.Subspace`` or a directory: keys then start with its
+``.key()`` and the store lives inside it.
 
 * ``(*prefix, 1, uid)`` -> ``pack((size, chunk_count, sid))``: the blob's metadata; its presence
   is what makes ``uid`` visible. ``uid`` is the 64-byte blake2b digest of the content.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Union
 
 import found
 
@@ -44,15 +46,33 @@ class BStoreException(found.BaseFoundException):
 
 
 class BStore(NamedTuple):
-    """Handle over one blob store; build it with `make`."""
+    """Handle over one blob store; build it with `make`. `raw` is the bytes every key starts
+    with: the packed tuple prefix, or the subspace's `.key()`."""
 
     name: str
-    prefix: tuple[Any, ...]
+    prefix: Any
     compression: Optional[str]
+    raw: bytes
 
 
-def make(name: str, prefix: Sequence[Any], compression: Optional[str] = None) -> BStore:
-    """Return a handle over the blob store called `name`, stored under the tuple `prefix`.
+def prefix_bytes(prefix: Any) -> bytes:
+    """The raw key prefix of `prefix`: a subspace's `.key()`, or a packed tuple (or list)."""
+    if isinstance(prefix, (tuple, list)):
+        return found.pack(tuple(prefix))  # rejects unpackable prefixes here, not at a write
+    key = getattr(prefix, "key", None)
+    raw = key() if callable(key) else None
+    if not isinstance(raw, bytes):
+        raise TypeError(
+            "bstore prefix must be a tuple (or list) of tuple-packable items, or a Subspace"
+        )
+    return raw
+
+
+def make(
+    name: str, prefix: Union[Sequence[Any], found.Subspace], compression: Optional[str] = None
+) -> BStore:
+    """Return a handle over the blob store called `name`, stored under `prefix`: a tuple (or
+    list), or a `found.Subspace` / `DirectorySubspace` to keep the store inside it.
 
     `compression` is ``None`` (store chunks as they are) or ``"zstd"`` (compress each chunk with
     zstandard, which must then be installed: ``pip install found-bstore[zstd]``). Reading never
@@ -60,17 +80,16 @@ def make(name: str, prefix: Sequence[Any], compression: Optional[str] = None) ->
     """
     if not isinstance(name, str):
         raise TypeError(f"bstore name must be a str, not {type(name).__name__}")
-    if isinstance(prefix, (str, bytes)) or not isinstance(prefix, (tuple, list)):
-        raise TypeError("bstore prefix must be a tuple (or list) of tuple-packable items")
+    raw = prefix_bytes(prefix)
     if compression not in COMPRESSIONS:
         raise ValueError(f"compression must be one of {COMPRESSIONS!r}, not {compression!r}")
     if compression == "zstd":
         from ._codec import zstandard
 
         zstandard()  # fail now, with a clear message, rather than at the first write
-    prefix = tuple(prefix)
-    found.pack(prefix)  # reject unpackable prefixes here, not at the first key
-    return BStore(name, prefix, compression)
+    if isinstance(prefix, list):
+        prefix = tuple(prefix)
+    return BStore(name, prefix, compression, raw)
 
 
 def digest(data: bytes | memoryview) -> bytes:
@@ -89,28 +108,34 @@ def check_uid(uid: Any) -> bytes:
 
 
 def meta_key(store: BStore, uid: bytes) -> bytes:
-    return found.pack((*store.prefix, META, uid))
+    """Key of blob `uid`'s metadata (its presence makes the blob visible)."""
+    return found.pack((META, uid), store.raw)
 
 
 def refs_key(store: BStore, uid: bytes) -> bytes:
-    return found.pack((*store.prefix, REFS, uid))
+    """Key of blob `uid`'s reference count."""
+    return found.pack((REFS, uid), store.raw)
 
 
 def pending_key(store: BStore, sid: bytes) -> bytes:
-    return found.pack((*store.prefix, PENDING, sid))
+    """Key marking the upload staging storage id `sid` as in progress."""
+    return found.pack((PENDING, sid), store.raw)
 
 
 def pending_range(store: BStore) -> tuple[bytes, bytes]:
-    begin = found.pack((*store.prefix, PENDING))
+    """Range of every in-progress upload marker."""
+    begin = found.pack((PENDING,), store.raw)
     return begin, found.next_prefix(begin)
 
 
 def chunk_key(store: BStore, sid: bytes, index: int) -> bytes:
-    return found.pack((*store.prefix, CHUNK, sid, index))
+    """Key of chunk `index` of the content stored under `sid`."""
+    return found.pack((CHUNK, sid, index), store.raw)
 
 
 def chunk_range(store: BStore, sid: bytes) -> tuple[bytes, bytes]:
-    begin = found.pack((*store.prefix, CHUNK, sid))
+    """Range of every chunk stored under `sid`."""
+    begin = found.pack((CHUNK, sid), store.raw)
     return begin, found.next_prefix(begin)
 
 

@@ -55,7 +55,7 @@ async def stat(tx: Any, store: BStore, uid: bytes) -> Optional[BlobInfo]:
 
 
 def _index(store: BStore, key: bytes) -> int:
-    return found.unpack(key)[len(store.prefix) + 2]
+    return found.unpack(key, len(store.raw))[2]
 
 
 async def _chunks(
