@@ -25,7 +25,7 @@ class Page(NamedTuple):
 
 
 def _attribute_prefix(store: EAVStore, key: Any) -> bytes:
-    return found.pack((*store.prefix, INDEX, key))
+    return found.pack((INDEX, key), store.raw)
 
 
 def _resume(prefix: bytes, after: Optional[bytes], begin: bytes) -> bytes:
@@ -58,23 +58,21 @@ async def _scan(
     begin = _resume(prefix, after, begin)
     if begin >= end:
         return
-    position = len(store.prefix) + 2
+    skip = len(store.raw)
     async for index_key, _ in found.query(tx, begin, end, limit=_check_limit(limit)):
-        items = found.unpack(index_key)
-        yield items[position], items[position + 1], index_key[len(prefix) :]
+        items = found.unpack(index_key, skip)
+        yield items[2], items[3], index_key[len(prefix) :]
 
 
 def _value_range(store: EAVStore, key: Any, value: Any) -> tuple[bytes, bytes]:
-    begin = found.pack((*store.prefix, INDEX, key, value))
+    begin = found.pack((INDEX, key, value), store.raw)
     return begin, found.next_prefix(begin)
 
 
 def _bounds(store: EAVStore, key: Any, start: Any, stop: Any) -> tuple[bytes, bytes]:
     prefix = _attribute_prefix(store, key)
-    begin = prefix if start is None else found.pack((*store.prefix, INDEX, key, start))
-    end = (
-        found.next_prefix(prefix) if stop is None else found.pack((*store.prefix, INDEX, key, stop))
-    )
+    begin = prefix if start is None else found.pack((INDEX, key, start), store.raw)
+    end = found.next_prefix(prefix) if stop is None else found.pack((INDEX, key, stop), store.raw)
     return begin, end
 
 

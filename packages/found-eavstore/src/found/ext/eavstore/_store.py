@@ -1,6 +1,7 @@
 """Entities as dictionaries: create, get, update, remove, with an exact attribute index.
 
-Keys, under the caller's prefix (flat, like nstore's):
+Keys, under the caller's prefix, flat like every found layer's (`pack(prefix) + pack(rest)`, or
+`subspace.key() + pack(rest)` when the prefix is a `found.Subspace` or a directory):
 
 * ``(*prefix, 1, uid, attribute)`` -> ``pack((value,))``: the entity's data;
 * ``(*prefix, 2, attribute, value, uid)`` -> ``b""``: the index, one key per pair.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import uuid as _uuid
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Union
 
 import found
 
@@ -24,33 +25,48 @@ INDEX = 2
 
 
 class EAVStore(NamedTuple):
-    """Handle over one entity-attribute-value store; build it with `make`."""
+    """Handle over one entity-attribute-value store; build it with `make`. `raw` is the bytes
+    every key starts with: the packed tuple prefix, or the subspace's `.key()`."""
 
     name: str
-    prefix: tuple
+    prefix: Any
+    raw: bytes
 
 
-def make(name: str, prefix: Any) -> EAVStore:
+def prefix_bytes(prefix: Any) -> bytes:
+    """The raw key prefix of `prefix`: a subspace's `.key()`, or a packed tuple (or list)."""
+    if isinstance(prefix, (tuple, list)):
+        return found.pack(tuple(prefix))  # reject an unpackable prefix now, not at a write
+    key = getattr(prefix, "key", None)
+    raw = key() if callable(key) else None
+    if not isinstance(raw, bytes):
+        raise TypeError(
+            "eavstore prefix must be a tuple (or list) of tuple-packable items, or a Subspace"
+        )
+    return raw
+
+
+def make(name: str, prefix: Union[tuple, list, found.Subspace]) -> EAVStore:
     """Return a handle over the eavstore called `name` (for debugging), stored under `prefix`.
 
-    `prefix` is a tuple (or list) of tuple-packable items shared by every key of the store.
+    `prefix` is a tuple (or list) of tuple-packable items shared by every key of the store, or
+    a `found.Subspace` / `DirectorySubspace` to keep the store inside it.
     """
     if not isinstance(name, str):
         raise TypeError(f"eavstore name must be a str, not {type(name).__name__}")
-    if isinstance(prefix, (str, bytes)) or not isinstance(prefix, (tuple, list)):
-        raise TypeError("eavstore prefix must be a tuple (or list) of tuple-packable items")
-    prefix = tuple(prefix)
-    found.pack(prefix)  # reject an unpackable prefix now rather than at the first write
-    return EAVStore(name, prefix)
+    raw = prefix_bytes(prefix)
+    return EAVStore(name, tuple(prefix) if isinstance(prefix, list) else prefix, raw)
 
 
 def data_range(store: EAVStore, uid: Any) -> tuple[bytes, bytes]:
-    begin = found.pack((*store.prefix, DATA, uid))
+    """Range of every data key of entity `uid`."""
+    begin = found.pack((DATA, uid), store.raw)
     return begin, found.next_prefix(begin)
 
 
 def index_key(store: EAVStore, attribute: Any, value: Any, uid: Any) -> bytes:
-    return found.pack((*store.prefix, INDEX, attribute, value, uid))
+    """Index key recording that entity `uid` has `attribute` = `value`."""
+    return found.pack((INDEX, attribute, value, uid), store.raw)
 
 
 def _encode(store: EAVStore, uid: Any, mapping: Any) -> dict[bytes, tuple[Any, Any, bytes]]:
@@ -63,7 +79,7 @@ def _encode(store: EAVStore, uid: Any, mapping: Any) -> dict[bytes, tuple[Any, A
         raise TypeError(f"an eavstore entity must be a mapping, not {type(mapping).__name__}")
     out = {}
     for attribute, value in mapping.items():
-        key = found.pack((*store.prefix, DATA, uid, attribute))
+        key = found.pack((DATA, uid, attribute), store.raw)
         out[key] = (attribute, value, found.pack((value,)))
     return out
 
@@ -72,9 +88,9 @@ async def _stored(store: EAVStore, tx: Any, uid: Any) -> dict[bytes, tuple[Any, 
     """The stored entity, in the same shape as `_encode` returns."""
     begin, end = data_range(store, uid)
     out = {}
-    position = len(store.prefix) + 2
+    skip = len(store.raw)
     async for key, packed in found.query(tx, begin, end):
-        attribute = found.unpack(key)[position]
+        attribute = found.unpack(key, skip)[2]
         (value,) = found.unpack(packed)
         out[key] = (attribute, value, packed)
     return out
