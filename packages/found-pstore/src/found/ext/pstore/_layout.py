@@ -1,6 +1,7 @@
 """The store handle, its key layout and the atomic counters.
 
-Keys, under the caller's prefix (flat, like nstore's):
+Keys, under the caller's prefix, flat like every found layer's (`pack(prefix) + pack(rest)`,
+or `subspace.key() + pack(rest)` when the prefix is a `found.Subspace` or a directory):
 
 * ``(*prefix, 0, "documents")``, ``(*prefix, 0, "length")`` -> document count and total length
   of all documents (in tokens), 8-byte little-endian counters changed with atomic ``ADD``;
@@ -20,7 +21,7 @@ removed with ``COMPARE_AND_CLEAR``, so a store emptied by deletes leaves no keys
 from __future__ import annotations
 
 import struct
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Union
 
 import found
 
@@ -56,38 +57,53 @@ class PStore(NamedTuple):
     """
 
     name: str
-    prefix: tuple
+    prefix: Any
     postings: bytes
     documents: bytes
     frequencies: bytes
+    raw: bytes
 
 
-def make(name: str, prefix: Any) -> PStore:
+def prefix_bytes(prefix: Any) -> bytes:
+    """The raw key prefix of `prefix`: a subspace's `.key()`, or a packed tuple (or list)."""
+    if isinstance(prefix, (tuple, list)):
+        return found.pack(tuple(prefix))  # reject an unpackable prefix now, not at a write
+    key = getattr(prefix, "key", None)
+    raw = key() if callable(key) else None
+    if not isinstance(raw, bytes):
+        raise TypeError(
+            "pstore prefix must be a tuple (or list) of tuple-packable items, or a Subspace"
+        )
+    return raw
+
+
+def make(name: str, prefix: Union[tuple, list, found.Subspace]) -> PStore:
     """Return a handle over the pstore called `name` (for debugging), stored under `prefix`.
 
-    `prefix` is a tuple (or list) of tuple-packable items shared by every key of the store.
+    `prefix` is a tuple (or list) of tuple-packable items shared by every key of the store, or
+    a `found.Subspace` / `DirectorySubspace` to keep the store inside it.
     """
     if not isinstance(name, str):
         raise TypeError(f"pstore name must be a str, not {type(name).__name__}")
-    if isinstance(prefix, (str, bytes)) or not isinstance(prefix, (tuple, list)):
-        raise TypeError("pstore prefix must be a tuple (or list) of tuple-packable items")
-    prefix = tuple(prefix)
-    found.pack(prefix)  # reject an unpackable prefix now rather than at the first write
+    raw = prefix_bytes(prefix)
     return PStore(
         name,
-        prefix,
-        found.pack((*prefix, POSTING)),
-        found.pack((*prefix, DOCUMENT)),
-        found.pack((*prefix, FREQUENCY)),
+        tuple(prefix) if isinstance(prefix, list) else prefix,
+        found.pack((POSTING,), raw),
+        found.pack((DOCUMENT,), raw),
+        found.pack((FREQUENCY,), raw),
+        raw,
     )
 
 
 def documents_key(store: PStore) -> bytes:
-    return found.pack((*store.prefix, STATS, "documents"))
+    """Key of the store's document count."""
+    return found.pack((STATS, "documents"), store.raw)
 
 
 def length_key(store: PStore) -> bytes:
-    return found.pack((*store.prefix, STATS, "length"))
+    """Key of the total length (in terms) of the store's documents."""
+    return found.pack((STATS, "length"), store.raw)
 
 
 def posting_prefix(store: PStore, term: str) -> bytes:
@@ -96,14 +112,17 @@ def posting_prefix(store: PStore, term: str) -> bytes:
 
 
 def frequency_key(store: PStore, term: str) -> bytes:
+    """Key of `term`'s document frequency (how many documents contain it)."""
     return store.frequencies + found.pack((term,))
 
 
 def encode_count(number: int) -> bytes:
+    """`number` as an 8-byte little-endian counter (FoundationDB's ADD format)."""
     return number.to_bytes(8, "little", signed=True)
 
 
 def decode_count(value: Any) -> int:
+    """The counter in `value`; 0 when the key is absent (None)."""
     return 0 if value is None else int.from_bytes(value, "little", signed=True)
 
 
@@ -117,4 +136,5 @@ async def change(tx: Any, key: bytes, delta: int) -> None:
 
 
 async def read_count(tx: Any, key: bytes) -> int:
+    """The counter stored at `key` (0 when absent)."""
     return decode_count(await found.get(tx, key))
