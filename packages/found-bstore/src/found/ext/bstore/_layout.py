@@ -140,19 +140,23 @@ def chunk_range(store: BStore, sid: bytes) -> tuple[bytes, bytes]:
 
 
 def encode_meta(size: int, count: int, sid: bytes) -> bytes:
+    """A blob's metadata value: its size, chunk count and storage id, tuple-packed."""
     return found.pack((size, count, sid))
 
 
 def decode_meta(value: bytes) -> tuple[int, int, bytes]:
+    """`(size, chunk_count, sid)` from a metadata value written by `encode_meta`."""
     size, count, sid = found.unpack(value)
     return size, count, sid
 
 
 def encode_count(count: int) -> bytes:
+    """`count` as an 8-byte little-endian integer, the operand format of the atomic ADD."""
     return count.to_bytes(8, "little", signed=True)
 
 
 def decode_count(value: Optional[bytes]) -> int:
+    """The reference count stored in `value`; 0 when the key is absent (None)."""
     return 0 if value is None else int.from_bytes(value, "little", signed=True)
 
 
