@@ -117,3 +117,34 @@ async def test_read_only_commit(engine):
     before = engine.latest_version()
     assert await engine.commit(before, [], [(b"a", b"b")], []) == (-1, b"")
     assert engine.latest_version() == before
+
+
+async def test_runs_of_sets_and_clears_keep_their_order(engine, put):
+    # Sets and single-key clears reach SQLite in batches: each run in mutation order.
+    before = await put(engine, {b"a": b"0", b"b": b"0", b"old": b"0", b"r1": b"0", b"r2": b"0"})
+
+    def clear(key: bytes) -> Mutation:
+        return Mutation(CLEAR_RANGE, key, key + b"\x00")
+
+    version, _ = await commit(
+        engine,
+        Mutation(SET, b"a", b"1"),
+        clear(b"a"),
+        Mutation(SET, b"a", b"2"),
+        clear(b"b"),
+        clear(b"b"),
+        clear(b"absent"),
+        Mutation(SET, b"c", b"1"),
+        Mutation(SET, b"c", b"2"),
+        clear(b"c"),
+        Mutation(CLEAR_RANGE, b"r", b"s"),
+        Mutation(SET, b"r2", b"1"),
+        Mutation(ADD, b"n", struct.pack("<q", 5)),
+        clear(b"old"),
+    )
+    assert engine.get_range(b"", b"\xff", version, 0, False) == [
+        (b"a", b"2"),
+        (b"n", struct.pack("<q", 5)),
+        (b"r2", b"1"),
+    ]
+    assert engine.get(b"b", before) == b"0" and engine.get(b"b", version) is None

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import NamedTuple, Union
+from typing import Any, NamedTuple, Union
 
 from .._atomic import ATOMIC_CODES, apply_atomic, make_versionstamp, place_stamp
 from .._atomic import split_stamp_offset as _split
@@ -44,10 +44,15 @@ _VALUE_OPS = ATOMIC_CODES - {STAMPED_KEY, STAMPED_VALUE}
 
 _PUT = "INSERT OR REPLACE INTO kv (key, version, value) VALUES (?, ?, ?)"
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
+# A tombstone at ?2 for each live key of [?1, ?3); for one key, without the GROUP BY.
 _CLEAR = (
-    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, :version, NULL FROM"
-    " (SELECT key, value, MAX(version) FROM kv WHERE key >= :begin AND key < :end GROUP BY key)"
+    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, ?2, NULL FROM"
+    " (SELECT key, value, MAX(version) FROM kv WHERE key >= ?1 AND key < ?3 GROUP BY key)"
     " WHERE value IS NOT NULL"
+)
+_CLEAR_KEY = (
+    "INSERT OR REPLACE INTO kv (key, version, value) SELECT ?1, ?2, NULL WHERE (SELECT value"
+    " FROM kv WHERE key = ?1 ORDER BY version DESC LIMIT 1) IS NOT NULL"
 )
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
 _META = "UPDATE meta SET last_version = ?, gc_version = ?, gc_key = ?, log_floor = ? WHERE id = 0"
@@ -192,27 +197,43 @@ class Committer:
     def _apply(
         self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, stamp: bytes
     ) -> list[Range]:
-        """Write `mutations` at `version`; the key ranges they touched (not coalesced)."""
+        """Write `mutations` at `version`; the key ranges they touched (not coalesced).
+
+        Runs of sets, and runs of single-key clears, go to SQLite as one ``executemany``
+        each (in mutation order: a run ends where the other kind starts)."""
         conn = self.conn
-        puts: list[tuple[bytes, int, bytes]] = []
+        run: list[tuple[Any, ...]] = []
+        run_sql = _PUT
         touched: list[Range] = []
+
+        def queue(sql: str, args: tuple[Any, ...]) -> None:
+            nonlocal run, run_sql
+            if sql != run_sql and run:
+                conn.executemany(run_sql, run).close()
+                run = []
+            run_sql = sql
+            run.append(args)
+
         for op, key, param in mutations:
             if op == SET:
-                puts.append((key, version, param))
+                queue(_PUT, (key, version, param))
             elif op == STAMPED_KEY:
                 key = place_stamp(key, stamp)
-                puts.append((key, version, param))
+                queue(_PUT, (key, version, param))
             elif op == STAMPED_VALUE:
-                puts.append((key, version, place_stamp(param, stamp)))
+                queue(_PUT, (key, version, place_stamp(param, stamp)))
+            elif op == CLEAR_RANGE:
+                if key < param:
+                    if param == key + b"\x00":
+                        queue(_CLEAR_KEY, (key, version))
+                    else:
+                        queue(_CLEAR, (key, version, param))
+                    touched.append((key, param))
+                continue
             else:
-                if puts:
-                    conn.executemany(_PUT, puts).close()
-                    puts = []
-                if op == CLEAR_RANGE:
-                    if key < param:
-                        rows(conn, _CLEAR, {"begin": key, "end": param, "version": version})
-                        touched.append((key, param))
-                    continue
+                if run:
+                    conn.executemany(run_sql, run).close()
+                    run = []
                 existing = rows(conn, _LATEST, (key,))
                 old = existing[0][0] if existing else None
                 new = apply_atomic(op, old, param)
@@ -220,6 +241,6 @@ class Committer:
                     continue
                 rows(conn, _PUT, (key, version, new))
             touched.append((key, key + b"\x00"))
-        if puts:
-            conn.executemany(_PUT, puts).close()
+        if run:
+            conn.executemany(run_sql, run).close()
         return touched
