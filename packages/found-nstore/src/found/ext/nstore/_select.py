@@ -90,6 +90,80 @@ async def scan(
             yield order_key, items
 
 
+class Template:
+    """The scan recipe of a pattern whose variables in `known` will be given values.
+
+    Built once per pattern and reused for every incoming binding (`where` calls it once per
+    join, not once per row): the values' packed bytes are computed once, and a row is decoded
+    by unpacking only the key's tail after the scanned prefix, which holds exactly the free
+    columns, in index order.
+    """
+
+    __slots__ = ("checks", "free", "order", "sources", "subspace")
+
+    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
+        if len(pattern) != store.n:
+            raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
+        bound = frozenset(
+            i for i, x in enumerate(pattern) if not isinstance(x, Variable) or x.name in known
+        )
+        number = store.index_for(bound)
+        order = self.order = store.indices[number]
+        self.subspace = store.subspace(number)
+        # per bound position in index order: packed value bytes, or the variable's name
+        self.sources: list[Any] = [
+            pattern[i].name if isinstance(pattern[i], Variable) else found.pack((pattern[i],))
+            for i in order[: len(bound)]
+        ]
+        self.free: list[tuple[int, str]] = []  # (position in the tail, name), first occurrences
+        self.checks: list[tuple[int, int]] = []  # tail positions that must hold equal values
+        first: dict[str, int] = {}
+        for j, i in enumerate(order[len(bound) :]):
+            name = pattern[i].name
+            if name in first:
+                self.checks.append((first[name], j))
+            else:
+                first[name] = j
+                self.free.append((j, name))
+
+    def begin(self, bindings: Mapping[str, Any]) -> bytes:
+        """The packed prefix shared by every row matching the pattern under `bindings`."""
+        parts = [
+            source if isinstance(source, bytes) else found.pack((bindings[source],))
+            for source in self.sources
+        ]
+        return self.subspace + b"".join(parts)
+
+    async def rows(
+        self, tx: Any, base: Mapping[str, Any], begin: bytes, start: bytes, limit: int, mode: int
+    ) -> AsyncIterator[Bindings]:
+        """Yield `base` extended by each row of `[start, begin + 0xff)` (`begin` <= `start`)."""
+        skip, free, checks = len(begin), self.free, self.checks
+        if not free:  # every column known: `begin` is the whole key, a point read answers
+            if start == begin and await found.get(tx, begin) is not None:
+                yield dict(base)
+            return
+        end = begin + b"\xff"  # 0xff is never a type code: covers every extension
+        if start >= end:
+            return
+        async for key, _ in found.query(tx, start, end, limit=limit, mode=mode):
+            items = found.unpack(key, skip)
+            if checks and any(
+                found.pack((items[a],)) != found.pack((items[b],)) for a, b in checks
+            ):
+                continue
+            out = dict(base)
+            for j, name in free:
+                out[name] = items[j]
+            yield out
+
+
+def _known(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -> frozenset[str]:
+    if not bindings:
+        return frozenset()
+    return frozenset(x.name for x in pattern if isinstance(x, Variable) and x.name in bindings)
+
+
 async def select(
     tx: Any,
     store: NStore,
@@ -106,21 +180,18 @@ async def select(
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ValueError(f"limit must be an int >= 0, not {limit!r}")
-    pattern = tuple(substitute(pattern, seed))
-    names = [(i, x.name) for i, x in enumerate(pattern) if isinstance(x, Variable)]
+    template = Template(store, pattern, _known(pattern, seed))
     base = dict(seed) if seed else {}
-    cursor = None
+    begin = template.begin(base)
+    start = begin
     if after is not None:
-        last = substitute(pattern, after)
+        last = substitute(pattern, {**base, **after})
         if any(isinstance(x, Variable) for x in last):
             raise NStoreException(f"{store.name}: `after` must bind every variable")
-        plan = Scan(store, pattern)
-        cursor = found.pack(tuple(last[i] for i in store.indices[plan.index]))
+        cursor = found.pack(tuple(last[i] for i in template.order))
+        start = max(begin, template.subspace + cursor + b"\x00")
     count = 0
-    async for _, items in scan(tx, store, *pattern, after=cursor):
-        bindings = dict(base)
-        for i, name in names:
-            bindings[name] = items[i]
+    async for bindings in template.rows(tx, base, begin, start, 0, found.STREAMING_MODE_ITERATOR):
         yield bindings
         count += 1
         if count == limit:
@@ -133,12 +204,20 @@ async def where(
     """For each bindings dict from `iterator`, yield its extensions that match `pattern`.
 
     This is a nested-loop join: each incoming binding fills the variables it knows, and the
-    rest of the pattern is matched with one range scan.
+    rest of the pattern is matched with one range scan, read whole (the matches of one
+    binding are usually few). The scan recipe is built once per set of known variables.
     """
     if len(pattern) != store.n:
         raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
+    templates: dict[frozenset[str], Template] = {}
+    mode = found.STREAMING_MODE_WANT_ALL
     async for bindings in iterator:
-        async for out in select(tx, store, *pattern, seed=bindings):
+        known = _known(pattern, bindings)
+        template = templates.get(known)
+        if template is None:
+            template = templates[known] = Template(store, pattern, known)
+        begin = template.begin(bindings)
+        async for out in template.rows(tx, bindings, begin, begin, 0, mode):
             yield out
 
 
