@@ -10,7 +10,7 @@ given to `add` is stored once, in index 0 (the identity order); the other indice
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import found
 
@@ -83,13 +83,15 @@ class NStore:
         order = self.indices[number]
         return self._subspaces[number] + found.pack(tuple(items[i] for i in order))
 
-    def keys(self, items: Sequence[Any]) -> list[bytes]:
+    def keys(self, items: Sequence[Any], parts: Optional[list[bytes]] = None) -> list[bytes]:
         """The keys of `items` in every index, identity first.
 
         A packed tuple is the concatenation of its packed elements, so each item is packed
-        once and the permutations only reorder bytes.
+        once and the permutations only reorder bytes. `parts`, when given, are those packed
+        items already (`found.pack((item,))` each).
         """
-        parts = [found.pack((x,)) for x in items]
+        if parts is None:
+            parts = [found.pack((x,)) for x in items]
         return [
             subspace + b"".join([parts[i] for i in order])
             for subspace, order in zip(self._subspaces, self.indices)
