@@ -217,6 +217,22 @@ async def test_pagination(db) -> None:
     await found.transactional(db, scenario)
 
 
+async def test_limit_counts_matches_not_rows(db) -> None:
+    """With a repeated variable some rows do not match: `limit` counts the matches."""
+    store = nstore.make("limits", ("test-limits", uuid.uuid4()), 3)
+
+    async def scenario(tx):
+        for i in range(6):
+            await nstore.add(tx, store, "z", i, i if i % 2 else i + 100)
+        pattern = ("z", var("v"), var("v"))
+        return [
+            [b["v"] async for b in nstore.select(tx, store, *pattern, limit=limit)]
+            for limit in (1, 2, 0)
+        ]
+
+    assert await found.transactional(db, scenario) == [[1], [1, 3], [1, 3, 5]]
+
+
 async def test_select_reads_are_serializable(db) -> None:
     """Two transactions read a pattern then write into it: the later commit conflicts and its
     retry sees the first one's tuple (no lost update)."""

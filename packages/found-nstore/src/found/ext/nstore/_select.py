@@ -190,8 +190,12 @@ async def select(
             raise NStoreException(f"{store.name}: `after` must bind every variable")
         cursor = found.pack(tuple(last[i] for i in template.order))
         start = max(begin, template.subspace + cursor + b"\x00")
+    # With a limit (and no repeated variable to skip rows), one batch of exactly that size;
+    # else big pages: a page is bounded in bytes, and the caller may still stop early
+    exact = limit if not template.checks else 0
+    mode = found.STREAMING_MODE_EXACT if exact else found.STREAMING_MODE_WANT_ALL
     count = 0
-    async for bindings in template.rows(tx, base, begin, start, 0, found.STREAMING_MODE_ITERATOR):
+    async for bindings in template.rows(tx, base, begin, start, exact, mode):
         yield bindings
         count += 1
         if count == limit:
