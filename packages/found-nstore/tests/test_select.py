@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 
@@ -225,10 +226,10 @@ async def test_limit_counts_matches_not_rows(db) -> None:
         for i in range(6):
             await nstore.add(tx, store, "z", i, i if i % 2 else i + 100)
         pattern = ("z", var("v"), var("v"))
-        return [
-            [b["v"] async for b in nstore.select(tx, store, *pattern, limit=limit)]
-            for limit in (1, 2, 0)
-        ]
+        out = []
+        for limit in (1, 2, 0):
+            out.append([b["v"] async for b in nstore.select(tx, store, *pattern, limit=limit)])
+        return out
 
     assert await found.transactional(db, scenario) == [[1], [1, 3], [1, 3, 5]]
 
@@ -286,3 +287,35 @@ async def test_planner_beyond_the_counting_limit(db, backend_name, monkeypatch) 
         assert order in ([narrow, typed], [typed, narrow])
     else:
         assert order == [narrow, typed]
+
+
+async def test_planner_stops_counting_past_the_smallest(db, monkeypatch) -> None:
+    """Counts past the smallest so far stop early, yet the plan is the one full counts give."""
+    store = nstore.make("bounded", ("test-bounded", uuid.uuid4()), 3)
+    facts = [(i, "likes", "x") for i in range(300)] + [(i, "age", 7) for i in range(100)]
+    facts += [(i, "knows", i + 1) for i in range(500)]
+    await nstore.load(db, store, facts)
+    likes = (var("a"), "likes", "x")
+    age = (var("a"), "age", 7)
+    knows = (var("a"), "knows", var("b"))
+
+    async def scenario(tx, patterns):
+        return await nstore.plan(tx, store, patterns)
+
+    measured: dict = {}
+    real = _query._Sizes
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            measured.clear()
+            self.known = measured
+
+    monkeypatch.setattr(_query, "_Sizes", Recording)
+    for patterns in ([likes, age, knows], [knows, likes, age], [age, knows, likes]):
+        order = await found.transactional(db, scenario, patterns)
+        assert order == [age, likes, knows]
+        assert measured[(patterns.index(age), _query.COUNT_MORE)] == 100
+        # knows (one value: counted last) stopped one key past the smallest, never in full
+        assert (patterns.index(knows), _query.COUNT_MORE) not in measured
+    assert (2, _query.COUNT_MORE) not in measured  # [age, knows, likes]: likes was cut too

@@ -5,7 +5,9 @@ before reading any result. The size of a pattern is the number of tuples matchin
 (its variables free), measured lazily, each measure only for the patterns still tied:
 
 - COUNT: its matches counted up to `FIRST_COUNT` (32) keys;
-- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32;
+- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32; the
+  patterns with the most values are counted first, and each further count stops one key past
+  the smallest count so far (it cannot be the smallest any more);
 - ESTIMATE: `found.estimated_size_bytes` of its range over the average size of the keys
   counted, for those that reached 1,000 (the embedded engine measures it exactly, by reading
   the range; a cluster may answer 0 below a few megabytes, which leaves the tie).
@@ -80,6 +82,28 @@ class _Sizes:
         self.known[(i, measure)] = value
         return value
 
+    async def _bounded(self, tied: list[int]) -> dict[int, int]:
+        """COUNT_MORE ranks of `tied`, read as little as the choice needs: the patterns with
+        the most values (the likely smallest) are counted first, and each further count stops
+        one key past the smallest so far. A count stopped early is a lower bound above that
+        smallest, which ranks the same; it is not remembered as the pattern's size."""
+        best = PLAN_LIMIT
+        ranks: dict[int, int] = {}
+        for i in sorted(tied, key=lambda i: _bound(self.patterns[i], set()), reverse=True):
+            if (i, COUNT_MORE) in self.known or best >= PLAN_LIMIT:
+                ranks[i] = await self.size(i, COUNT_MORE)
+            else:
+                below = await self.size(i, COUNT)
+                if below < FIRST_COUNT:
+                    ranks[i] = below
+                else:
+                    ranks[i], read = await self._count(i, best + 1)
+                    if ranks[i] <= best:  # stopped on its own: the exact count
+                        self.known[(i, COUNT_MORE)] = ranks[i]
+                        self.bytes[i] = read
+            best = min(best, ranks[i])
+        return ranks
+
     async def pick(self, keys: list[Any]) -> int:
         """The pattern that `keys` ranks first. `keys` is a dict (pattern -> rank) for a known
         rank, or a measure (COUNT, COUNT_MORE, ESTIMATE); each narrows the tie left by the
@@ -91,6 +115,8 @@ class _Sizes:
                 break
             if isinstance(key, dict):
                 ranks = {i: key[i] for i in tied}
+            elif key == COUNT_MORE:
+                ranks = await self._bounded(tied)
             else:
                 ranks = {i: await self.size(i, key) for i in tied}
             best = min(ranks.values())
