@@ -22,19 +22,21 @@ The order:
 3. remaining ties go to the caller's order.
 
 Planning reads at most `PLAN_LIMIT` keys per pattern, in the caller's transaction, so those
-reads are read conflicts too. With a single pattern, or with `ordered=True`, nothing is
-measured and the patterns run in the caller's order: the first one is scanned, every other
-one joins (a nested loop: one range scan per binding).
+reads are read conflicts too; when counting the first pattern read all its rows, the query
+starts from them instead of reading them again. With a single pattern, or with
+`ordered=True`, nothing is measured and the patterns run in the caller's order: the first
+one is scanned, every other one joins (a nested loop: one range scan per binding, a point
+read when the binding leaves no column free).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Any, Optional
 
 import found
 
-from ._select import Bindings, Scan, select, where
+from ._select import Bindings, Scan, Template, select, where
 from ._store import NStore, Variable
 
 #: Keys counted per pattern at first, then (only to break ties) at most PLAN_LIMIT.
@@ -51,15 +53,19 @@ class _Sizes:
         self.tx, self.store, self.patterns = tx, store, patterns
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
         self.bytes: dict[int, int] = {}  # pattern -> bytes of the keys counted at PLAN_LIMIT
+        self.rows: dict[int, list[bytes]] = {}  # pattern -> all its keys, when a count saw all
 
     async def _count(self, i: int, limit: int) -> tuple[int, int]:
         plan = Scan(self.store, self.patterns[i])
-        total = size = 0
+        size = 0
+        keys = []
         mode = found.STREAMING_MODE_WANT_ALL  # one round trip: the limit bounds the page
         async for key, value in found.query(self.tx, plan.begin, plan.end, limit=limit, mode=mode):
-            total += 1
+            keys.append(key)
             size += len(key) + len(value)
-        return total, size
+        if len(keys) < limit:  # the whole range: `query` runs this pattern from these keys
+            self.rows[i] = keys
+        return len(keys), size
 
     async def size(self, i: int, measure: int) -> int:
         """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
@@ -135,8 +141,15 @@ def _bound(pattern: Sequence[Any], known: set[str]) -> int:
 
 async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
     """The patterns in the order `query` runs them (see the module docstring)."""
+    return (await _plan(tx, store, patterns))[0]
+
+
+async def _plan(
+    tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]
+) -> tuple[list[Sequence[Any]], Optional[list[bytes]]]:
+    """`plan`, and the first pattern's keys when counting it read them all (else None)."""
     if len(patterns) < 2:
-        return list(patterns)
+        return list(patterns), None
     sizes = _Sizes(tx, store, patterns)
     remaining = list(range(len(patterns)))
     values = {i: -_bound(patterns[i], set()) for i in remaining}
@@ -151,7 +164,12 @@ async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> lis
         order.append(chosen)
         remaining.remove(chosen)
         known |= _variables(patterns[chosen])
-    return [patterns[i] for i in order]
+    return [patterns[i] for i in order], sizes.rows.get(first)
+
+
+async def _replay(template: Template, rows: list[bytes]) -> AsyncIterator[Bindings]:
+    for bindings in template.replay(rows):
+        yield bindings
 
 
 async def query(
@@ -165,9 +183,13 @@ async def query(
     chain = [pattern, *patterns]
     for p in chain:
         Scan(store, p)  # validate every pattern before the first read
+    rows = None
     if not ordered:
-        chain = await plan(tx, store, chain)
-    out = select(tx, store, *chain[0])
+        chain, rows = await _plan(tx, store, chain)
+    if rows is None:
+        out = select(tx, store, *chain[0])
+    else:  # the planner read all of the first pattern's rows: no second read
+        out = _replay(Template(store, chain[0], frozenset()), rows)
     for p in chain[1:]:
         out = where(tx, store, out, *p)
     async for bindings in out:

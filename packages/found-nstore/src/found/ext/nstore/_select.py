@@ -9,7 +9,7 @@ different values (as the tuple layer sees them: `1`, `1.0` and `True` differ) ar
 from __future__ import annotations
 
 import operator
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Callable, Optional
 
 import found
@@ -156,6 +156,17 @@ class Template:
             for j, name in free:
                 out[name] = items[j]
             yield out
+
+    def replay(self, keys: list[bytes]) -> Iterator[Bindings]:
+        """The bindings of `keys`, rows already read from this template's range (known empty)."""
+        skip = len(self.begin({}))
+        for key in keys:
+            items = found.unpack(key, skip)
+            if self.checks and any(
+                found.pack((items[a],)) != found.pack((items[b],)) for a, b in self.checks
+            ):
+                continue
+            yield {name: items[j] for j, name in self.free}
 
 
 def _known(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -> frozenset[str]:
