@@ -319,3 +319,34 @@ async def test_planner_stops_counting_past_the_smallest(db, monkeypatch) -> None
         # knows (one value: counted last) stopped one key past the smallest, never in full
         assert (patterns.index(knows), _query.COUNT_MORE) not in measured
     assert (2, _query.COUNT_MORE) not in measured  # [age, knows, likes]: likes was cut too
+
+
+async def test_planner_counts_on_past_the_limit(db, monkeypatch) -> None:
+    """Tied past PLAN_LIMIT, patterns are counted on in turns until one ends (no estimate);
+    past FAR_LIMIT the estimate decides."""
+    monkeypatch.setattr(_query, "PLAN_LIMIT", 10)
+    monkeypatch.setattr(_query, "FAR_LIMIT", 120)
+    store = nstore.make("far", ("test-far", uuid.uuid4()), 3)
+    facts = [(i, "type", "T") for i in range(100)] + [(i, "age", 1) for i in range(40)]
+    facts += [(i, "kind", "K") for i in range(300)] + [(i, "size", 9) for i in range(200)]
+    await nstore.load(db, store, facts)
+    typed, aged = (var("a"), "type", "T"), (var("a"), "age", 1)
+    kind, size = (var("a"), "kind", "K"), (var("a"), "size", 9)
+    estimates = []
+    real = found.estimated_size_bytes
+
+    async def estimate(tx, begin, end):
+        estimates.append(begin)
+        return await real(tx, begin, end)
+
+    monkeypatch.setattr(found, "estimated_size_bytes", estimate)
+
+    async def scenario(tx, patterns):
+        return await nstore.plan(tx, store, patterns)
+
+    for patterns in ([typed, aged], [aged, typed]):
+        assert await found.transactional(db, scenario, patterns) == [aged, typed]
+    assert estimates == []
+    order = await found.transactional(db, scenario, [kind, size])
+    assert len(estimates) == 2  # both past FAR_LIMIT: left to the estimate
+    assert order in ([size, kind], [kind, size])  # a cluster may not estimate this small

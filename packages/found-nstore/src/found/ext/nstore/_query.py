@@ -8,20 +8,23 @@ before reading any result. The size of a pattern is the number of tuples matchin
 - COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32; the
   patterns with the most values are counted first, and each further count stops one key past
   the smallest count so far (it cannot be the smallest any more);
+- COUNT_FAR: for those that reached 1,000, counted on in turns (pages doubling from 1,000
+  keys, each resuming where the last stopped) until one ends; the others then stop one key
+  past it. A pattern that passes `FAR_LIMIT` (16,000) keys stays tied for:
 - ESTIMATE: `found.estimated_size_bytes` of its range over the average size of the keys
-  counted, for those that reached 1,000 (the embedded engine measures it exactly, by reading
-  the range; a cluster may answer 0 below a few megabytes, which leaves the tie).
+  counted (the embedded engine measures it exactly, by reading the range; a cluster may
+  answer 0 below a few megabytes, which leaves the tie).
 
 The order:
 
 1. the first pattern has the smallest COUNT, then COUNT_MORE, then the most values, then the
-   smallest ESTIMATE;
+   smallest COUNT_FAR, then ESTIMATE;
 2. each next pattern is, among those sharing a variable with the patterns already placed (all
    of them when none does), the one with the most positions bound by values or by variables
-   already placed, then the smallest COUNT, COUNT_MORE, ESTIMATE;
+   already placed, then the smallest COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE;
 3. remaining ties go to the caller's order.
 
-Planning reads at most `PLAN_LIMIT` keys per pattern, in the caller's transaction, so those
+Planning reads at most `FAR_LIMIT` keys per pattern, in the caller's transaction, so those
 reads are read conflicts too; when counting the first pattern read all its rows, the query
 starts from them instead of reading them again. With a single pattern, or with
 `ordered=True`, nothing is measured and the patterns run in the caller's order: the first
@@ -42,8 +45,10 @@ from ._store import NStore, Variable
 #: Keys counted per pattern at first, then (only to break ties) at most PLAN_LIMIT.
 FIRST_COUNT = 32
 PLAN_LIMIT = 1_000
+#: Past PLAN_LIMIT, tied patterns are counted on in turns up to this many keys each.
+FAR_LIMIT = 16_000
 #: The size measures, cheapest first, that `_Sizes.pick` refines ties with.
-COUNT, COUNT_MORE, ESTIMATE = range(3)
+COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE = range(4)
 
 
 class _Sizes:
@@ -54,16 +59,25 @@ class _Sizes:
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
         self.bytes: dict[int, int] = {}  # pattern -> bytes of the keys counted at PLAN_LIMIT
         self.rows: dict[int, list[bytes]] = {}  # pattern -> all its keys, when a count saw all
+        # pattern -> the last key its latest count read, and how many keys up to it
+        self.last: dict[int, bytes] = {}
+        self.progress: dict[int, int] = {}
 
-    async def _count(self, i: int, limit: int) -> tuple[int, int]:
+    async def _count(self, i: int, limit: int, after: Optional[bytes] = None) -> tuple[int, int]:
+        """Keys of pattern `i` (after the key `after`, when given) up to `limit`, and their
+        size in bytes; remembers the last key read."""
         plan = Scan(self.store, self.patterns[i])
+        begin = plan.begin if after is None else after + b"\x00"
         size = 0
         keys = []
         mode = found.STREAMING_MODE_WANT_ALL  # one round trip: the limit bounds the page
-        async for key, value in found.query(self.tx, plan.begin, plan.end, limit=limit, mode=mode):
+        async for key, value in found.query(self.tx, begin, plan.end, limit=limit, mode=mode):
             keys.append(key)
             size += len(key) + len(value)
-        if len(keys) < limit:  # the whole range: `query` runs this pattern from these keys
+        if keys:
+            self.last[i] = keys[-1]
+        self.progress[i] = len(keys) + (0 if after is None else self.progress[i])
+        if after is None and len(keys) < limit:  # the whole range: `query` starts from it
             self.rows[i] = keys
         return len(keys), size
 
@@ -76,7 +90,7 @@ class _Sizes:
         if measure == COUNT:
             value = (await self._count(i, FIRST_COUNT))[0]
         else:
-            below = await self.size(i, measure - 1)
+            below = await self.size(i, COUNT if measure == COUNT_MORE else COUNT_MORE)
             if below < (FIRST_COUNT if measure == COUNT_MORE else PLAN_LIMIT):
                 value = below  # exact already
             elif measure == COUNT_MORE:
@@ -110,6 +124,43 @@ class _Sizes:
             best = min(best, ranks[i])
         return ranks
 
+    async def _race(self, tied: list[int]) -> dict[int, int]:
+        """COUNT_FAR ranks of `tied` (see the module docstring): exact counts, lower bounds
+        above the smallest exact count, or FAR_LIMIT for patterns still tied past it."""
+        ranks = {i: await self.size(i, COUNT_MORE) for i in tied}
+        best = min(ranks.values())
+        if best < PLAN_LIMIT:
+            return ranks  # the smallest is exact already
+        running = []
+        for i in tied:
+            if (i, COUNT_FAR) in self.known:
+                ranks[i] = self.known[(i, COUNT_FAR)]
+            elif self.progress[i] >= FAR_LIMIT:
+                ranks[i] = FAR_LIMIT
+            else:
+                ranks[i] = self.progress[i]  # a race of an earlier choice may have gone on
+                running.append(i)
+        exact = [ranks[i] for i in tied if (i, COUNT_FAR) in self.known]
+        best = min(exact) if exact else FAR_LIMIT
+        page = PLAN_LIMIT
+        while running:
+            for i in list(running):
+                want = min(page, best + 1 - ranks[i])
+                if want <= 0:  # already past the smallest exact count
+                    running.remove(i)
+                    continue
+                read, _ = await self._count(i, want, self.last[i])
+                ranks[i] = self.progress[i]
+                if read < want:  # the range ended: exact
+                    self.known[(i, COUNT_FAR)] = ranks[i]
+                    best = min(best, ranks[i])
+                    running.remove(i)
+                elif ranks[i] >= FAR_LIMIT:
+                    ranks[i] = FAR_LIMIT  # too big to count on: left to ESTIMATE
+                    running.remove(i)
+            page *= 2
+        return ranks
+
     async def pick(self, keys: list[Any]) -> int:
         """The pattern that `keys` ranks first. `keys` is a dict (pattern -> rank) for a known
         rank, or a measure (COUNT, COUNT_MORE, ESTIMATE); each narrows the tie left by the
@@ -123,6 +174,8 @@ class _Sizes:
                 ranks = {i: key[i] for i in tied}
             elif key == COUNT_MORE:
                 ranks = await self._bounded(tied)
+            elif key == COUNT_FAR:
+                ranks = await self._race(tied)
             else:
                 ranks = {i: await self.size(i, key) for i in tied}
             best = min(ranks.values())
@@ -153,14 +206,16 @@ async def _plan(
     sizes = _Sizes(tx, store, patterns)
     remaining = list(range(len(patterns)))
     values = {i: -_bound(patterns[i], set()) for i in remaining}
-    first = await sizes.pick([dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, ESTIMATE])
+    first = await sizes.pick(
+        [dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, COUNT_FAR, ESTIMATE]
+    )
     order = [first]
     remaining.remove(first)
     known = _variables(patterns[first])
     while remaining:
         linked = [i for i in remaining if _variables(patterns[i]) & known] or remaining
         bound = {i: -_bound(patterns[i], known) for i in linked}
-        chosen = await sizes.pick([bound, COUNT, COUNT_MORE, ESTIMATE])
+        chosen = await sizes.pick([bound, COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE])
         order.append(chosen)
         remaining.remove(chosen)
         known |= _variables(patterns[chosen])
