@@ -39,8 +39,16 @@ _SAFE_UNKNOWN = SafeUUID.unknown
 _UUID_SLOTS = {"int", "is_safe"} <= set(getattr(UUID, "__slots__", ()))
 _new_object = object.__new__
 # The slot descriptors' own setters skip the attribute lookup object.__setattr__ does.
-_set_int = UUID.__dict__["int"].__set__ if _UUID_SLOTS else None
-_set_safe = UUID.__dict__["is_safe"].__set__ if _UUID_SLOTS else None
+_set_int: Callable[[UUID, Any], None] = (
+    UUID.__dict__["int"].__set__
+    if _UUID_SLOTS
+    else lambda uuid, value: object.__setattr__(uuid, "int", value)
+)
+_set_safe: Callable[[UUID, Any], None] = (
+    UUID.__dict__["is_safe"].__set__
+    if _UUID_SLOTS
+    else lambda uuid, value: object.__setattr__(uuid, "is_safe", value)
+)
 
 
 def new_uuid(number: int) -> UUID:
@@ -209,7 +217,7 @@ def _converter(
     body = "".join(f"    {line}\n" for line in lines)
     namespace = dict(_NAMESPACE, _tick=tick)
     exec(f"def convert(m):\n{body}", namespace)  # built from shape tokens, never from key text
-    return namespace["convert"]  # type: ignore[no-any-return]
+    return namespace["convert"]
 
 
 Converters = List[Callable[[Any], Tuple[Any, ...]]]
