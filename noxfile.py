@@ -1,6 +1,7 @@
 """Every workflow of the found monorepo, driven by the one package list below.
 
-    nox -t ci            what CI runs: lint, types, build, editable, tests on every interpreter
+    nox -t ci            what CI runs: lint, types, build, editable, tests and the binding
+                         tester on every interpreter, the browser test, the docs build
     nox -s tests         the test suites on every interpreter this machine has (wheels)
     nox -s serve         the vnstore web app (`found-vnstore`) on the default database
     nox -s bindingtester | docs | bench
@@ -246,7 +247,18 @@ def bindingtester(session: nox.Session) -> None:
     session.run("python", str(script), *(session.posargs or ["--seeds", "3"]))
 
 
-@nox.session
+@nox.session(tags=["ci"])
+def e2e(session: nox.Session) -> None:
+    """The browser test: the real `found-vnstore` driven by headless Chromium (Debian's
+    `chromium` and `chromium-driver`, which .ci/run installs)."""
+    for program in ("chromium", "chromedriver"):
+        if not shutil.which(program):
+            session.error(f"{program} is not installed (apt-get install chromium chromium-driver)")
+    _install_found(session, _pin("found-vnstore"))
+    session.run("python", "packages/found-server/tests/e2e/browser_e2e.py", *session.posargs)
+
+
+@nox.session(tags=["ci"])
 def docs(session: nox.Session) -> None:
     """The documentation site: `mkdocs build --strict`, with mkdocs.yml at the root and the
     site's tools in docs/requirements.txt (plain mkdocs without it)."""
