@@ -63,7 +63,7 @@ from ._reads import (
     read_version,
 )
 from ._selectors import KeySelector, gt, gte, lt, lte
-from ._subspace import Subspace
+from ._subspace import Subspace, key_prefix
 from ._transaction import (
     Transaction,
     add_conflict_range,
@@ -192,6 +192,7 @@ __all__ = [
     "gt",
     "gte",
     "has_incomplete_versionstamp",
+    "key_prefix",
     "limit",
     "lt",
     "lte",

@@ -18,7 +18,27 @@ from ._tuple import TupleLike, pack, pack_with_versionstamp, unpack
 from ._tuple import range as tuple_range
 from ._util import check_bytes
 
-__all__ = ["Subspace"]
+__all__ = ["Subspace", "key_prefix"]
+
+
+def key_prefix(prefix: Any, *, what: str = "prefix") -> bytes:
+    """The raw bytes every key under `prefix` starts with, for layers that take "a tuple or a
+    subspace" as where to keep their data.
+
+    A tuple or list is packed (so an unpackable prefix fails here, not at the first write); an
+    object with a ``key()`` method returning bytes, such as `Subspace` or a directory, gives
+    that. Anything else raises TypeError; `what` names the argument in the message.
+    """
+    if isinstance(prefix, (tuple, list)):
+        return pack(tuple(prefix))
+    key = getattr(prefix, "key", None)
+    raw = key() if callable(key) else None
+    if not isinstance(raw, bytes):
+        raise TypeError(
+            f"{what} must be a tuple (or list) of tuple-packable items or a Subspace, "
+            f"not {type(prefix).__name__}"
+        )
+    return raw
 
 
 def _check_tuple(name: str, value: Any) -> tuple:

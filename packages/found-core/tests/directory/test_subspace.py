@@ -97,3 +97,16 @@ async def test_reads_and_writes_through_a_subspace(db: found.Database) -> None:
 
     rows = await found.transactional(db, read)
     assert rows == [((uid, "name"), b"n%d" % uid) for uid in range(5)]
+
+
+def test_key_prefix_packs_tuples_and_takes_subspaces_and_directories_as_they_are():
+    assert found.key_prefix(("app", 7)) == found.pack(("app", 7))
+    assert found.key_prefix(["app", 7]) == found.pack(("app", 7))
+    assert found.key_prefix(found.Subspace(("a",), b"\x15")) == b"\x15" + found.pack(("a",))
+
+
+def test_key_prefix_rejects_what_is_neither_naming_the_argument():
+    with pytest.raises(TypeError, match=r"bstore prefix must be a tuple .* not int"):
+        found.key_prefix(42, what="bstore prefix")
+    with pytest.raises(TypeError, match=r"cannot encode .object"):
+        found.key_prefix((object(),))

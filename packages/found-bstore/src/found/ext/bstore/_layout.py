@@ -55,19 +55,6 @@ class BStore(NamedTuple):
     raw: bytes
 
 
-def prefix_bytes(prefix: Any) -> bytes:
-    """The raw key prefix of `prefix`: a subspace's `.key()`, or a packed tuple (or list)."""
-    if isinstance(prefix, (tuple, list)):
-        return found.pack(tuple(prefix))  # rejects unpackable prefixes here, not at a write
-    key = getattr(prefix, "key", None)
-    raw = key() if callable(key) else None
-    if not isinstance(raw, bytes):
-        raise TypeError(
-            "bstore prefix must be a tuple (or list) of tuple-packable items, or a Subspace"
-        )
-    return raw
-
-
 def make(
     name: str, prefix: Union[Sequence[Any], found.Subspace], compression: Optional[str] = None
 ) -> BStore:
@@ -80,7 +67,7 @@ def make(
     """
     if not isinstance(name, str):
         raise TypeError(f"bstore name must be a str, not {type(name).__name__}")
-    raw = prefix_bytes(prefix)
+    raw = found.key_prefix(prefix, what="bstore prefix")
     if compression not in COMPRESSIONS:
         raise ValueError(f"compression must be one of {COMPRESSIONS!r}, not {compression!r}")
     if compression == "zstd":

@@ -33,19 +33,6 @@ class EAVStore(NamedTuple):
     raw: bytes
 
 
-def prefix_bytes(prefix: Any) -> bytes:
-    """The raw key prefix of `prefix`: a subspace's `.key()`, or a packed tuple (or list)."""
-    if isinstance(prefix, (tuple, list)):
-        return found.pack(tuple(prefix))  # reject an unpackable prefix now, not at a write
-    key = getattr(prefix, "key", None)
-    raw = key() if callable(key) else None
-    if not isinstance(raw, bytes):
-        raise TypeError(
-            "eavstore prefix must be a tuple (or list) of tuple-packable items, or a Subspace"
-        )
-    return raw
-
-
 def make(name: str, prefix: Union[tuple, list, found.Subspace]) -> EAVStore:
     """Return a handle over the eavstore called `name` (for debugging), stored under `prefix`.
 
@@ -54,7 +41,7 @@ def make(name: str, prefix: Union[tuple, list, found.Subspace]) -> EAVStore:
     """
     if not isinstance(name, str):
         raise TypeError(f"eavstore name must be a str, not {type(name).__name__}")
-    raw = prefix_bytes(prefix)
+    raw = found.key_prefix(prefix, what="eavstore prefix")
     return EAVStore(name, tuple(prefix) if isinstance(prefix, list) else prefix, raw)
 
 

@@ -64,19 +64,6 @@ class PStore(NamedTuple):
     raw: bytes
 
 
-def prefix_bytes(prefix: Any) -> bytes:
-    """The raw key prefix of `prefix`: a subspace's `.key()`, or a packed tuple (or list)."""
-    if isinstance(prefix, (tuple, list)):
-        return found.pack(tuple(prefix))  # reject an unpackable prefix now, not at a write
-    key = getattr(prefix, "key", None)
-    raw = key() if callable(key) else None
-    if not isinstance(raw, bytes):
-        raise TypeError(
-            "pstore prefix must be a tuple (or list) of tuple-packable items, or a Subspace"
-        )
-    return raw
-
-
 def make(name: str, prefix: Union[tuple, list, found.Subspace]) -> PStore:
     """Return a handle over the pstore called `name` (for debugging), stored under `prefix`.
 
@@ -85,7 +72,7 @@ def make(name: str, prefix: Union[tuple, list, found.Subspace]) -> PStore:
     """
     if not isinstance(name, str):
         raise TypeError(f"pstore name must be a str, not {type(name).__name__}")
-    raw = prefix_bytes(prefix)
+    raw = found.key_prefix(prefix, what="pstore prefix")
     return PStore(
         name,
         tuple(prefix) if isinstance(prefix, list) else prefix,

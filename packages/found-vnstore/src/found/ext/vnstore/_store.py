@@ -67,7 +67,7 @@ class VNStore:
         self.name = name
         self.prefix = tuple(prefix) if isinstance(prefix, list) else prefix
         #: the raw bytes every key of the store starts with, and the subspace over them
-        self.raw = nstore.prefix_bytes(prefix)
+        self.raw = found.key_prefix(prefix, what="vnstore prefix")
         self.skip = len(self.raw)
         self.space = found.Subspace(rawPrefix=self.raw)
         self.items = items
