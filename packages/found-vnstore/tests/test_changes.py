@@ -39,6 +39,27 @@ async def test_tuple_and_list_prefixes(db, h) -> None:
         vnstore.make("bad", (), ())
 
 
+async def test_change_list_pages_from_either_end(db, h) -> None:
+    """Pages read only what they return: offset/limit over changes, oldest or newest first."""
+    store = h.fresh()
+    ids = [await h.change(db, store, adds=[(i, i, i)], apply=i % 2 == 0) for i in range(7)]
+    whole = await h.run(db, vnstore.change_list, store)
+    assert [c["uid"] for c in whole] == ids
+    newest = await h.run(db, vnstore.change_list, store, newest_first=True)
+    assert newest == whole[::-1]  # same dicts, every field, reversed
+    for offset in range(9):
+        for limit in (None, 0, 1, 3, 10):
+            stop = None if limit is None else offset + limit
+            page = await h.run(
+                db, vnstore.change_list, store, newest_first=True, offset=offset, limit=limit
+            )
+            assert page == newest[offset:stop]
+            page = await h.run(db, vnstore.change_list, store, offset=offset, limit=limit)
+            assert page == whole[offset:stop]
+    with pytest.raises(ValueError):
+        await h.run(db, vnstore.change_list, store, offset=-1)
+
+
 async def test_metadata(db, h) -> None:
     store = h.fresh()
     first = await h.change(db, store, adds=[("a", "b", "c")])

@@ -61,11 +61,17 @@ async def history(request: Request) -> Response:
     """GET /history/: every change, newest first, a page at a time."""
     state = State(request)
     page = page_number(request)
-    changes = await found.transactional(state.db, vnstore.change_list, state.store)
-    changes.reverse()  # ids are uuid7: creation order
     size = state.config.page_size
-    rows = changes[(page - 1) * size : page * size]
-    more = len(changes) > page * size
+    # One change more than a page tells whether an older page exists.
+    changes = await found.transactional(
+        state.db,
+        vnstore.change_list,
+        state.store,
+        newest_first=True,
+        offset=(page - 1) * size,
+        limit=size + 1,
+    )
+    rows, more = changes[:size], len(changes) > size
     return render(
         request,
         "history.html",
@@ -73,7 +79,6 @@ async def history(request: Request) -> Response:
         page=page,
         more=more,
         version=version,
-        total=len(changes),
     )
 
 

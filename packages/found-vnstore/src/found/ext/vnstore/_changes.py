@@ -50,14 +50,42 @@ async def change_get(tr: Any, store: VNStore, changeid: uuid.UUID) -> Optional[C
     return out if "message" in out else None
 
 
-async def change_list(tr: Any, store: VNStore) -> list[Change]:
-    """Every change of `store` (pending and applied) as `change_get` dicts, oldest first."""
+async def change_list(
+    tr: Any,
+    store: VNStore,
+    *,
+    newest_first: bool = False,
+    offset: int = 0,
+    limit: Optional[int] = None,
+) -> list[Change]:
+    """Changes of `store` (pending and applied) as `change_get` dicts, oldest first.
+
+    Called as in 0.13 it returns every change. For pages: `newest_first` walks from the newest
+    (ids are uuid7, so id order is creation order), `offset` changes are skipped and at most
+    `limit` are returned; the read stops there instead of loading the whole history.
+    """
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("change_list: offset and limit must not be negative")
     out: list[Change] = []
-    async for key, value in found.query(tr, store.changes, store.changes + b"\xff"):
+    if limit == 0:
+        return out
+    seen: Optional[uuid.UUID] = None
+    current: Optional[Change] = None  # the change being filled; None while skipping
+    begin, end = store.changes, store.changes + b"\xff"
+    async for key, value in found.query(tr, begin, end, reverse=newest_first):
         _, changeid, field = found.unpack(key, store.skip)
-        if not out or out[-1]["uid"] != changeid:
-            out.append({"uid": changeid, "type": "change", "significance": None})
-        out[-1][field] = found.unpack(value)[0]
+        if changeid != seen:
+            seen = changeid
+            if offset:
+                offset -= 1
+                current = None
+                continue
+            if limit is not None and len(out) == limit:
+                break
+            current = {"uid": changeid, "type": "change", "significance": None}
+            out.append(current)
+        if current is not None:
+            current[field] = found.unpack(value)[0]
     return out
 
 
