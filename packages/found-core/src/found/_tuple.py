@@ -33,7 +33,16 @@ import struct
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from uuid import UUID
 
-from ._tuple_shapes import _SAFE_UNKNOWN, _UUID_SLOTS, _set_int, _set_safe, new_uuid
+from ._tuple_shapes import (
+    _SAFE_UNKNOWN,
+    _UUID_SLOTS,
+    EMPTY_DISPATCH,
+    Dispatch,
+    _double,
+    _set_int,
+    _set_safe,
+    new_uuid,
+)
 from ._tuple_table import TABLE as _SHAPES
 from ._versionstamp import (
     SingleFloat,
@@ -342,9 +351,7 @@ def _decode_other(data: bytes, pos: int) -> Tuple[Any, int]:
     if code == 0x30:
         return new_uuid(int.from_bytes(data[pos + 1 : stop], "big")), stop
     if code == 0x21:
-        bits = _U64.unpack_from(data, pos + 1)[0]
-        bits = bits ^ _SIGN64 if bits & _SIGN64 else bits ^ _MASK64
-        return _F64.unpack(_U64.pack(bits))[0], stop
+        return _double(data[pos + 1 : stop]), stop
     if code == 0x20:
         bits = int.from_bytes(data[pos + 1 : stop], "big")
         bits = bits ^ 0x80000000 if bits & 0x80000000 else bits ^ 0xFFFFFFFF
@@ -372,11 +379,16 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     >>> unpack(b'\\x02user\\x00\\x15*')
     ('user', 42)
     """
+    global _countdown
     if type(key) is not bytes:
         key = _check_key(key)
-    if type(prefix_len) is not int or not 0 <= prefix_len <= len(key):
+    if prefix_len is not _ZERO:  # 0 is a cached object on CPython, compared by value on PyPy
         _check_prefix_len(prefix_len, len(key))
-    fullmatch, converters = _SHAPES.matcher
+        if prefix_len == len(key):
+            return ()
+    elif not key:
+        return ()
+    fullmatch, converters = _dispatch[key[prefix_len]]
     if fullmatch is not None:
         match = fullmatch(key, prefix_len)
         if match is not None:
@@ -385,10 +397,24 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
             except UnicodeDecodeError:
                 pass  # the general decoder names the offset
     value = _decode(key, prefix_len)
-    _SHAPES.countdown -= 1
-    if _SHAPES.countdown <= 0:
-        _SHAPES.learn(key, prefix_len)
+    _countdown -= 1
+    if _countdown <= 0:
+        _countdown = _SHAPES.learn(key, prefix_len)
     return value
+
+
+_ZERO = 0
+_dispatch = EMPTY_DISPATCH
+_countdown = 1 << 62
+
+
+def _publish(dispatch: Dispatch, countdown: int) -> None:
+    """Take the shape table's new state (see `found._tuple_table.ShapeTable.subscribe`)."""
+    global _dispatch, _countdown
+    _dispatch, _countdown = dispatch, countdown
+
+
+_SHAPES.subscribe(_publish)
 
 
 def _decode(key: bytes, pos: int) -> Tuple[Any, ...]:
@@ -478,6 +504,8 @@ def _check_key(key: Any) -> bytes:
 
 
 def _check_prefix_len(prefix_len: Any, size: int) -> None:
+    if type(prefix_len) is int and 0 <= prefix_len <= size:
+        return
     if not isinstance(prefix_len, int) or isinstance(prefix_len, bool):
         raise TypeError(f"unpack() prefix_len must be an int, not {type(prefix_len).__name__}")
     if not 0 <= prefix_len <= size:

@@ -70,10 +70,17 @@ def _uuid(raw: bytes) -> UUID:
     return value
 
 
+# A double's encoding is its IEEE bits with the sign bit flipped (positive numbers) or every
+# bit flipped (negative ones): undone on the bytes, with a table for the first byte.
+_FLIP_HIGH = tuple(bytes((n ^ 0x80,)) for n in range(256))
+_FLIP_ALL = bytes(255 - n for n in range(256))
+_unpack_double = _F64.unpack
+
+
 def _double(raw: bytes) -> float:
-    bits = _U64.unpack(raw)[0]
-    bits = bits ^ _SIGN64 if bits & _SIGN64 else bits ^ _MASK64
-    return float(_F64.unpack(_U64.pack(bits))[0])
+    if raw[0] & 0x80:
+        return _unpack_double(_FLIP_HIGH[raw[0]] + raw[1:])[0]  # type: ignore[no-any-return]
+    return _unpack_double(raw.translate(_FLIP_ALL))[0]  # type: ignore[no-any-return]
 
 
 def _single(raw: bytes) -> Any:
@@ -97,13 +104,16 @@ _NAMESPACE: Dict[str, Any] = {
     "_set_int": _set_int,
     "_set_safe": _set_safe,
     "_SAFE": _SAFE_UNKNOWN,
+    "_unpack_double": _unpack_double,
+    "_FLIP_HIGH": _FLIP_HIGH,
+    "_FLIP_ALL": _FLIP_ALL,
 }
 
 # A shape: the regex piece of each element (at most one capturing group each), the number of
 # groups, the expression that builds the tuple from locals g0, g1, ... holding them.
-# UUIDs are built by statements before the expression, in locals u0, u1, ... (the numbers
-# of their groups), listed last.
-Shape = Tuple[Tuple[str, ...], int, str, Tuple[int, ...]]
+# UUIDs and doubles are built by statements before the expression (a call per value costs
+# as much as building it), in locals u0, d3, ... named by kind and group number, listed last.
+Shape = Tuple[Tuple[str, ...], int, str, Tuple[Tuple[str, int], ...]]
 
 
 def _string(escaped: bool) -> str:
@@ -115,11 +125,12 @@ def _string(escaped: bool) -> str:
 
 def shape_of(key: bytes, pos: int) -> Optional[Shape]:
     """The shape of `key` after `pos`, which the general decoder has just read without error;
-    None when it has more than `MAX_ELEMENTS` elements (nested tuples' ends included)."""
+    None when it has no element (`unpack` needs no regex for that) or more than
+    `MAX_ELEMENTS` (nested tuples' ends included)."""
     pattern: List[str] = []
     stack: List[List[str]] = [[]]
     groups = 0
-    uuids: List[int] = []
+    built: List[Tuple[str, int]] = []
     end = len(key)
     elements = 0
     while pos < end:
@@ -185,14 +196,17 @@ def shape_of(key: bytes, pos: int) -> Optional[Shape]:
         else:
             size, maker = _FIXED[code]
             pattern.append(f"\\x{code:02x}(.{{{size}}})")
-            if code == 0x30 and _UUID_SLOTS:
-                uuids.append(groups)
-                items.append(f"u{groups}")
+            if (code == 0x30 and _UUID_SLOTS) or code == 0x21:
+                kind = "u" if code == 0x30 else "d"
+                built.append((kind, groups))
+                items.append(f"{kind}{groups}")
             else:
                 items.append(f"{maker}({group})")
             groups += 1
             pos += 1 + size
-    return tuple(pattern), groups, _tuple_expr(stack[0]), tuple(uuids)
+    if not pattern:
+        return None
+    return tuple(pattern), groups, _tuple_expr(stack[0]), tuple(built)
 
 
 def _tuple_expr(items: List[str]) -> str:
@@ -209,10 +223,18 @@ def _converter(
     # One subscript per group: m.group(i, j, ...) parses its arguments and costs more.
     lines = ["_tick()"] if tick is not None else []
     lines += [f"g{number} = m[{index}]" for number, index in enumerate(indices)]
-    for number in shape[3]:  # new_uuid() inlined: a call per UUID costs as much as building it
-        lines.append(f"u{number} = _new(_UUID)")
-        lines.append(f"_set_int(u{number}, _from(g{number}, 'big'))")
-        lines.append(f"_set_safe(u{number}, _SAFE)")
+    for kind, number in shape[3]:
+        if kind == "u":  # new_uuid(), inlined
+            lines.append(f"u{number} = _new(_UUID)")
+            lines.append(f"_set_int(u{number}, _from(g{number}, 'big'))")
+            lines.append(f"_set_safe(u{number}, _SAFE)")
+        else:  # _double(), inlined
+            lines.append(f"if g{number}[0] & 0x80:")
+            lines.append(
+                f"    d{number} = _unpack_double(_FLIP_HIGH[g{number}[0]] + g{number}[1:])[0]"
+            )
+            lines.append("else:")
+            lines.append(f"    d{number} = _unpack_double(g{number}.translate(_FLIP_ALL))[0]")
     lines.append(f"return {shape[2]}")
     body = "".join(f"    {line}\n" for line in lines)
     namespace = dict(_NAMESPACE, _tick=tick)
@@ -222,18 +244,23 @@ def _converter(
 
 Converters = List[Callable[[Any], Tuple[Any, ...]]]
 Matcher = Tuple[Optional[Callable[..., Any]], Converters]
+# Per first type code (the key's byte at the tuple's start), the regex of the shapes starting
+# with it and their converters: a regex pays for every group it has, so one per code keeps
+# each small however many shapes of other codes there are.
+Dispatch = Tuple[Matcher, ...]
+NO_MATCHER: Matcher = (None, [])
+EMPTY_DISPATCH: Dispatch = (NO_MATCHER,) * 256
 
 
 class _Builder:
-    """Writes the shapes as one regex over their trie: shapes share the pieces of their common
+    """Writes shapes as one regex over their trie: shapes share the pieces of their common
     prefix, and every branch starts with a literal type code, which the regex engine tests
     before entering the branch, so a key costs about one pass whatever the number of shapes.
     Each shape ends in an empty group; being the last group closed, it is `lastindex` and
     selects the shape's converter."""
 
-    def __init__(self, shapes: List[Shape], tick: Callable[[], None]) -> None:
+    def __init__(self, shapes: List[Shape]) -> None:
         self.shapes = shapes
-        self.tick = tick
         self.groups = 0
         self.leaves: Dict[int, Tuple[Shape, List[int]]] = {}
 
@@ -253,28 +280,37 @@ class _Builder:
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
 
-def build(shapes: List[Shape], tick: Callable[[], None]) -> Tuple[Matcher, Converters]:
-    """The regex matching every shape with, per leaf group index, its converter; and the same
-    converters calling `tick` first."""
-    root: Dict[Any, Any] = {}
-    for number, shape in enumerate(shapes):
-        node = root
-        for piece in shape[0]:
-            node = node.setdefault(piece, {})
-        node[None] = number
-    builder = _Builder(shapes, tick)
-    regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
-    plain: Converters = [_never] * (builder.groups + 1)
-    counting: Converters = [_never] * (builder.groups + 1)
-    if len(_MADE) > 4 * len(builder.leaves) + 256:
+def _first_code(shape: Shape) -> int:
+    return int(shape[0][0][2:4], 16)  # every piece starts with its type code, as \\xNN
+
+
+def build(shapes: List[Shape], tick: Callable[[], None]) -> Tuple[Dispatch, Dispatch]:
+    """The dispatch for `shapes` (at least one element each), and the same with converters
+    that call `tick` first."""
+    by_code: Dict[int, List[Shape]] = {}
+    for shape in shapes:
+        by_code.setdefault(_first_code(shape), []).append(shape)
+    if len(_MADE) > 4 * len(shapes) + 256:
         _MADE.clear()
-    for index, (shape, indices) in builder.leaves.items():
-        for converters, counter in ((plain, None), (counting, tick)):
-            made = (shape[0], tuple(indices), counter)
-            if made not in _MADE:  # each rebuild would otherwise exec every converter again
-                _MADE[made] = _converter(shape, indices, counter)
-            converters[index] = _MADE[made]
-    return (regex.fullmatch, plain), counting
+    plain, counting = list(EMPTY_DISPATCH), list(EMPTY_DISPATCH)
+    for code, group in by_code.items():
+        root: Dict[Any, Any] = {}
+        for number, shape in enumerate(group):
+            node = root
+            for piece in shape[0]:
+                node = node.setdefault(piece, {})
+            node[None] = number
+        builder = _Builder(group)
+        regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
+        for out, counter in ((plain, None), (counting, tick)):
+            converters: Converters = [_never] * (builder.groups + 1)
+            for index, (shape, indices) in builder.leaves.items():
+                made = (shape[0], tuple(indices), counter)
+                if made not in _MADE:  # each rebuild would otherwise exec every converter again
+                    _MADE[made] = _converter(shape, indices, counter)
+                converters[index] = _MADE[made]
+            out[code] = (regex.fullmatch, converters)
+    return tuple(plain), tuple(counting)
 
 
 _MADE: Dict[Tuple[Tuple[str, ...], Tuple[int, ...], Any], Callable[[Any], Tuple[Any, ...]]] = {}

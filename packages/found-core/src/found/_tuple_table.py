@@ -1,7 +1,8 @@
 """Which key shapes `found._tuple.unpack` decodes by regex, learned from the keys it sees.
 
-`unpack` tries `TABLE.matcher` first; on a miss it decodes element by element and counts
-`TABLE.countdown` down, calling `learn` on every `_every`-th miss: the shape of that key
+`unpack` tries the regex that `TABLE.dispatch` holds for the key's first type code; on a miss
+it decodes element by element and counts a countdown down, calling `learn` (which returns the
+next countdown) on every `_every`-th miss: the shape of that key
 (`found._tuple_shapes.shape_of`) is counted, and learned once seen `_needed` times, up to
 `MAX_SHAPES` shapes; each new shape rebuilds the regex.
 
@@ -22,9 +23,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple
 
-from ._tuple_shapes import Converters, Matcher, Shape, build, shape_of
+from ._tuple_shapes import EMPTY_DISPATCH, Dispatch, Shape, build, shape_of
 
 MAX_SHAPES = 32
 _WINDOW = 2048  # misses in a period
@@ -35,16 +36,35 @@ _MAX_PENDING = 4096
 _NEVER = 1 << 62
 
 
+Publisher = Callable[[Dispatch, int], None]
+
+
+def _ignore(dispatch: Dispatch, countdown: int) -> None:
+    pass
+
+
 class ShapeTable:
-    """The learned shapes and the matcher built from them. `matcher` is replaced whole, so
-    readers on other threads always see a consistent (regex, converters) pair."""
+    """The learned shapes and the dispatch built from them. `dispatch` is replaced whole, and
+    each of its entries is a (regex, converters) pair, so readers on other threads always see
+    consistent pairs. Every change is also handed to the subscriber (`found._tuple`), which
+    keeps the dispatch and the countdown in its globals: cheaper to read than attributes."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self._lock = threading.Lock()
         self._needed = 2  # sightings (among examined misses) before a shape is learned
         self._every = _FIRST_EVERY  # examine one miss in this many
+        self._publish: Publisher = _ignore
         self.reset()
+
+    def subscribe(self, publish: Publisher) -> None:
+        """Hand every new dispatch and countdown to `publish`, starting with the current ones."""
+        self._publish = publish
+        publish(self.dispatch, self.countdown)
+
+    def _set(self, dispatch: Dispatch) -> None:
+        self.dispatch = dispatch
+        self._publish(dispatch, self.countdown)
 
     def reset(self) -> None:
         """Forget every shape and start an evaluation (tests use it to start afresh)."""
@@ -52,17 +72,22 @@ class ShapeTable:
             self._shapes: List[Shape] = []
             self._known: Dict[Tuple[str, ...], int] = {}
             self._pending: Dict[Tuple[str, ...], int] = {}
-            self._plain: Matcher = (None, [])
-            self._counting: Converters = []
-            self.matcher: Matcher = (None, [])
+            self._plain: Dispatch = EMPTY_DISPATCH
+            self._counting: Dispatch = EMPTY_DISPATCH
             self.countdown = self._every if self.enabled else _NEVER
             self._misses = 0
             self._mark = 0  # misses when the period began
             self._evaluating = True
             self._hits = 0  # while evaluating
+            self._set(EMPTY_DISPATCH)
 
-    def learn(self, key: bytes, pos: int) -> None:
-        """Called on a sampled miss: account for the misses, examine this key's shape."""
+    def learn(self, key: bytes, pos: int) -> int:
+        """Called on a sampled miss: account for the misses, examine this key's shape; return
+        the number of misses until the next call."""
+        self._learn(key, pos)
+        return self.countdown
+
+    def _learn(self, key: bytes, pos: int) -> None:
         self.countdown = self._every if self.enabled else _NEVER
         self._misses += self._every
         if self._misses - self._mark >= _WINDOW:
@@ -88,7 +113,7 @@ class ShapeTable:
             self._known[shape[0]] = len(self._shapes)
             self._shapes.append(shape)
             self._plain, self._counting = build(self._shapes, self._tick)
-            self.matcher = (self._plain[0], self._counting) if self._evaluating else self._plain
+            self._set(self._counting if self._evaluating else self._plain)
 
     def _tick(self) -> None:
         self._hits += 1
@@ -99,7 +124,7 @@ class ShapeTable:
         self._evaluating = True
         self._hits = 0
         self._mark = self._misses
-        self.matcher = (self._plain[0], self._counting)
+        self._set(self._counting)
 
     def _judge(self) -> None:
         if 2 * self._hits < self._misses - self._mark:
@@ -111,7 +136,7 @@ class ShapeTable:
         self._every = max(self._every // 4, min(self._every, _FIRST_EVERY))
         self._evaluating = False
         self._mark = self._misses
-        self.matcher = self._plain
+        self._set(self._plain)
 
     def shapes(self) -> List[str]:
         """The regex text of each learned shape, oldest first."""
