@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+from found._embedded.collect import MIN_BUDGET
+from found._embedded.committer import GC_EVERY
 from found._embedded.engine import Engine, Mutation
 from found._errors import FoundException
 
@@ -26,9 +28,11 @@ async def test_history_stays_bounded_and_reads_stay_exact(engine, clock, put):
         if step == 4:
             old_version = version
     stats = engine.stats()
-    # five seconds of history (~50 commits of 10 keys) plus the newest version before it
+    # five seconds of history (~50 commits of 10 keys) plus the newest version before it:
+    # rewriting a key collects its rows from before the window
     assert stats["kv_rows"] <= 10 * 52
-    assert stats["log_rows"] <= 52
+    # the log collector runs every GC_EVERY commits
+    assert stats["log_rows"] <= 52 + GC_EVERY
     latest = engine.latest_version()
     for version, values in states.items():
         if version >= latest - 5_000_000:
@@ -49,29 +53,61 @@ async def test_tombstones_are_collected(engine, clock, put):
 
 
 async def test_collection_is_incremental_and_resumable(directory, clock, put):
-    engine = Engine.open(directory, clock=clock)
     keys = [b"k/%04d" % i for i in range(600)]
-    await put(engine, {k: b"old" for k in keys})
-    await put(engine, {k: b"new" for k in keys})
-    clock.advance(6)
-    counts = [engine.stats()["kv_rows"]]
-    for step in range(3):
-        await put(engine, {b"tick": b"%d" % step})
-        counts.append(engine.stats()["kv_rows"])
-    engine.close()
-    # Each commit visits a bounded number of rows, so one commit cannot collect all 600.
-    assert counts[1] > 600 + 1
-    engine = Engine.open(directory, clock=clock)  # the cursor survives a reopen
+    writer = Engine.open(directory, clock=clock)
     try:
-        for step in range(3, 10):
+        await put(writer, {k: b"old" for k in keys})
+        await put(writer, {k: b"new" for k in keys})
+    finally:
+        writer.close()
+    clock.advance(6)
+    # A process that wrote nothing itself collects MIN_BUDGET keys (+2 per mutation) per
+    # commit: several commits, and a reopen in between, get through the 1,200 old rows.
+    engine = Engine.open(directory, clock=clock)
+    counts = [engine.stats()["kv_rows"]]
+    await put(engine, {b"tick": b"0"})
+    counts.append(engine.stats()["kv_rows"])
+    engine.close()
+    assert 600 < counts[1] < 1200
+    engine = Engine.open(directory, clock=clock)  # the position survives a reopen
+    try:
+        for step in range(1, 10):
+            clock.advance(0.01)
             await put(engine, {b"tick": b"%d" % step})
             counts.append(engine.stats()["kv_rows"])
-        # bounded work per commit (budget 256 + 2 per mutation), and it all got done
-        assert all(before - after <= 258 for before, after in zip(counts, counts[1:]))
+        # bounded work per commit, and it all got done
+        assert all(before - after <= MIN_BUDGET + 2 for before, after in zip(counts, counts[1:]))
         assert counts[-1] <= 600 + 10
         latest = engine.latest_version()
         assert engine.get_range(b"k/", b"k0", latest, 0, False) == [(k, b"new") for k in keys]
         assert engine.check_consistency() == []
+    finally:
+        engine.close()
+
+
+async def test_wide_clears_are_collected_in_bounded_pieces(directory, clock, put):
+    keys = [b"w/%04d" % i for i in range(1000)]
+    writer = Engine.open(directory, clock=clock)
+    try:
+        await put(writer, {k: b"v" for k in keys})
+        version = writer.latest_version()
+        await writer.commit(version, [Mutation(1, b"w/", b"w0")], [], [(b"w/", b"w0")])
+    finally:
+        writer.close()
+    clock.advance(6)
+    engine = Engine.open(directory, clock=clock)
+    try:
+        counts = [engine.stats()["kv_rows"]]
+        for step in range(12):
+            clock.advance(0.01)
+            await put(engine, {b"tick": b"%d" % step})
+            counts.append(engine.stats()["kv_rows"])
+        # sets, then tombstones: each commit removes a bounded number of rows
+        assert counts[0] == 2000
+        steps = zip(counts, counts[1:])
+        assert all(before - after <= 2 * (MIN_BUDGET + 2) for before, after in steps)
+        assert counts[-1] == 12  # only the ticks (all inside the window) are left
+        assert engine.get_range(b"w/", b"w0", engine.latest_version(), 0, False) == []
     finally:
         engine.close()
 

@@ -1,83 +1,128 @@
-"""Incremental garbage collection of versions that fell out of the 5-second window.
+"""Garbage collection of versions that fell out of the 5-second window.
 
-The committer calls `collect` inside every write batch with a bounded budget, so the work is
-spread over commits and the database stays proportional to the live data plus five seconds
-of history.
+Two collectors share one deletion rule. At a horizon H (newest commit - WINDOW), for a key
+k, every row of k at a version < v* is removed, v* being k's newest row at or below H, and
+so is the row at v* when it is a tombstone. Both run inside the committer's transaction.
 
-The collector walks ``kv`` rows in (version, key) order up to the horizon
-``last_version - WINDOW``, remembering its cursor ``(gc_version, gc_key)`` in ``meta``. For
-each row (k, v) it visits, it deletes the rows of k older than v (superseded for every read
-at a version >= v) and, when the row is a tombstone, the row itself (a read at >= v then
-finds no row, which also means absent).
+- on write (`on_write`): a commit that sets keys first applies the rule to those keys. Their
+  old rows sit on the B-tree pages the commit is about to write anyway, so keeping
+  frequently written keys short costs no extra page writes (and so no extra fsync'd bytes).
+- from the log (`collect`): the log rows at or below H are the work list. For each, in
+  version order, the rule is applied to the key ranges it touched; then the row is deleted
+  and ``log_floor`` moves up to it. This reaches keys nobody writes again (tombstones,
+  bursts of writes). It runs every few commits with a budget proportional to the writes
+  since its last run, and remembers its position inside a large log row (``gc_key``).
 
 Invariants:
 
 - a read at a version r that is not too old (`versions.too_old`) returns what it returned
-  before the pass: a removed row was superseded by, or is, a row at some version
-  c <= gc_version <= horizon; c > r would make r too old, so c <= r and the row was
-  invisible at r anyway;
-- ``gc_version`` <= horizon, so every read version inside the window stays readable;
-- log rows at or below the horizon are deleted oldest first; ``log_floor`` is the newest
+  before: a removed row was superseded by, or is, a tombstone at some commit c <= H; c > r
+  would make r too old (a commit in (r, H]), so c <= r and the row was invisible at r;
+- every kv row was written by a commit whose log row lists its key (touched ranges), so
+  once the log is processed up to H, each key keeps at most one row at or below H;
+- log rows are deleted oldest first and only at or below H; ``log_floor`` is the newest
   deleted, so every log row > ``log_floor`` is still present (watch pollers rely on it).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Optional
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Optional
 
+from .conflicts import Range, decode
 from .schema import rows
 
-_NEXT_ROWS = (
-    "SELECT version, key, value IS NULL FROM kv INDEXED BY kv_by_version"
-    " WHERE version <= :horizon AND (version > :gc_version OR (version = :gc_version"
-    " AND key > :gc_key)) ORDER BY version, key LIMIT :budget"
+#: The rule for one key ?1 at horizon ?2 (the subquery is computed once).
+_ONE_KEY = (
+    "DELETE FROM kv WHERE key = ?1 AND version <= ?2 AND (value IS NULL OR version <"
+    " (SELECT MAX(version) FROM kv WHERE key = ?1 AND version <= ?2))"
 )
-_DELETE_SUPERSEDED = (
-    "DELETE FROM kv WHERE key = :key AND (version < :version OR (version = :version"
-    " AND :tombstone))"
+#: The rule for the keys of [?1, ?3) at horizon ?2.
+_RANGE = (
+    "DELETE FROM kv WHERE key >= ?1 AND key < ?3 AND version <= ?2 AND (value IS NULL OR"
+    " EXISTS (SELECT 1 FROM kv AS newer WHERE newer.key = kv.key"
+    " AND newer.version > kv.version AND newer.version <= ?2))"
 )
-_OLD_LOG = "SELECT version FROM log WHERE version <= ? ORDER BY version LIMIT ?"
+#: Rows in [?1, ?2), counting no further than ?3.
+_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM kv WHERE key >= ?1 AND key < ?2 LIMIT ?3)"
+#: The key ?3 rows into [?1, ?2): where a bounded piece of a wide range ends.
+_SPLIT = "SELECT key FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT 1 OFFSET ?3"
+_NEXT_LOG = (
+    "SELECT version, conflicts, touched FROM log WHERE version > ? AND version <= ?"
+    " ORDER BY version LIMIT ?"
+)
+_SAVE = "UPDATE meta SET log_floor = ?, gc_key = ? WHERE id = 0"
+#: Fewest rows a collector run may visit; commits add to it (see `Committer`).
+MIN_BUDGET = 256
 
 
-def collect(
+def on_write(conn: sqlite3.Connection, keys: Sequence[bytes], horizon: int) -> None:
+    """Apply the rule to `keys` (about to be written) at `horizon`."""
+    conn.executemany(_ONE_KEY, [(key, horizon) for key in keys]).close()
+
+
+class Position(NamedTuple):
+    """Where the log collector stands: log rows <= `log_floor` are done and deleted; inside
+    the next one, ranges (and the part of a wide range) below `key` are done."""
+
+    log_floor: int
+    key: Optional[bytes]
+
+
+def collect(conn: sqlite3.Connection, horizon: int, position: Position, budget: int) -> Position:
+    """Process log rows at or below `horizon`, visiting about `budget` keys, and store the
+    new position in ``meta``. Call inside the committer's write transaction."""
+    floor, resume = position
+    done = floor
+    entries: list[Any] = rows(conn, _NEXT_LOG, (floor, horizon, max(1, budget // 4)))
+    for version, conflicts, touched in entries:
+        ranges = decode(conflicts if touched is None else touched)
+        resume, budget = _ranges(conn, ranges, horizon, resume, budget)
+        if resume is not None:
+            break  # out of budget inside this log row
+        done = version
+    if done > floor:
+        rows(conn, "DELETE FROM log WHERE version <= ?", (done,))
+    new = Position(done, resume)
+    if new != position:
+        rows(conn, _SAVE, new)
+    return new
+
+
+def _ranges(
     conn: sqlite3.Connection,
+    ranges: list[Range],
     horizon: int,
-    cursor: tuple[int, Optional[bytes]],
-    log_floor: int,
+    resume: Optional[bytes],
     budget: int,
-) -> tuple[tuple[int, Optional[bytes]], int, int]:
-    """Do up to `budget` rows of collection below `horizon`, inside the caller's transaction.
-
-    `cursor` is (gc_version, gc_key): rows up to it were visited (gc_key None: all of
-    gc_version). Returns the new cursor, the new log_floor and the number of rows visited.
-    The caller stores both in ``meta`` in the same transaction.
-    """
-    gc_version, gc_key = cursor
-    if horizon <= gc_version and gc_key is None:
-        return cursor, _collect_log(conn, horizon, log_floor, budget), 0
-    bounds = {"horizon": horizon, "gc_version": gc_version, "gc_key": gc_key, "budget": budget}
-    visited: Any = rows(conn, _NEXT_ROWS, bounds)
-    if visited:
-        conn.executemany(
-            _DELETE_SUPERSEDED,
-            [{"key": k, "version": v, "tombstone": dead} for v, k, dead in visited],
-        ).close()
-    if len(visited) < budget:
-        # Everything at or below the horizon has been visited.
-        new_cursor: tuple[int, Optional[bytes]] = (max(horizon, gc_version), None)
-    else:
-        new_cursor = (visited[-1][0], visited[-1][1])
-    return new_cursor, _collect_log(conn, horizon, log_floor, budget), len(visited)
-
-
-def _collect_log(conn: sqlite3.Connection, horizon: int, log_floor: int, budget: int) -> int:
-    """Delete up to `budget` log rows at or below `horizon`; the new log_floor."""
-    if horizon <= log_floor:
-        return log_floor
-    old = rows(conn, _OLD_LOG, (horizon, budget))
-    if not old:
-        return log_floor
-    newest = old[-1][0]
-    rows(conn, "DELETE FROM log WHERE version <= ?", (newest,))
-    return max(log_floor, newest)
+) -> tuple[Optional[bytes], int]:
+    """Apply the rule over `ranges` from `resume` on; (where it stopped or None, budget
+    left)."""
+    singles: list[tuple[bytes, int]] = []
+    stop: Optional[bytes] = None
+    for begin, end in ranges:
+        if resume is not None:
+            if end <= resume:
+                continue
+            begin = max(begin, resume)
+        if budget <= 0:
+            stop = begin
+            break
+        if end == begin + b"\x00":
+            singles.append((begin, horizon))
+            budget -= 1
+            continue
+        # A wide range: in pieces of at most `budget` rows.
+        count = rows(conn, _COUNT, (begin, end, budget + 1))[0][0]
+        if count > budget:
+            split = rows(conn, _SPLIT, (begin, end, budget))[0][0]
+            rows(conn, _RANGE, (begin, horizon, split))
+            stop = split
+            budget = 0
+            break
+        rows(conn, _RANGE, (begin, horizon, end))
+        budget -= max(1, count)
+    if singles:
+        conn.executemany(_ONE_KEY, singles).close()
+    return stop, budget

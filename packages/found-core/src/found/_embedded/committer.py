@@ -18,9 +18,12 @@ Per transaction, in batch order, under the commit lock:
    the earlier mutations of the batch applied); versionstamps are (version, batch order);
 6. its log row (write-conflict ranges, touched ranges) is written with its data.
 
-Then the collector runs with a budget proportional to the batch and ``meta`` is updated. If
-SQLite fails before COMMIT the whole batch is rolled back and every transaction in it fails
-with 1000 (not committed); if COMMIT itself fails the outcome is unknown: 1021.
+Then the keys the batch set have their rows from before the horizon collected
+(`collect.on_write`, same pages), and every `GC_EVERY` batches, or when collectable log rows
+wait longer than `GC_LATE`, the log collector runs with a budget proportional to the
+mutations since its last run. Nothing else is written: the newest version is the newest
+log row. If SQLite fails before COMMIT the whole batch is rolled back and every transaction
+in it fails with 1000 (not committed); if COMMIT itself fails the outcome is unknown: 1021.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any, NamedTuple, Union
 from .._atomic import ATOMIC_CODES, apply_atomic, make_versionstamp, place_stamp
 from .._atomic import split_stamp_offset as _split
 from .._errors import FoundException, error
-from .collect import collect
+from .collect import MIN_BUDGET, Position, collect, on_write
 from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
 from .filelock import FileLock
 from .schema import connect, meta, rows
@@ -55,8 +58,13 @@ _CLEAR_KEY = (
     " FROM kv WHERE key = ?1 ORDER BY version DESC LIMIT 1) IS NOT NULL"
 )
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
-_META = "UPDATE meta SET last_version = ?, gc_version = ?, gc_key = ?, log_floor = ? WHERE id = 0"
-_GC_BUDGET = 256
+#: Batches between runs of the log collector.
+GC_EVERY = 16
+#: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
+GC_LATE = 500_000
+#: Most keys set by one batch that are collected on write (a bulk load leaves it to the log
+#: collector, which runs later with a budget of its own).
+ON_WRITE_MAX = 4096
 
 
 class Request(NamedTuple):
@@ -105,6 +113,8 @@ class Committer:
         self.lock = lock
         self.clock = clock
         self.recent = RecentWrites()
+        self._debt = 0  # mutations committed since the log collector last ran
+        self._batches = 0  # batches since the log collector last ran
 
     def close(self) -> None:
         """Close the write connection (called in the worker thread after the last batch)."""
@@ -137,27 +147,35 @@ class Committer:
 
     def _apply_batch(self, batch: Sequence[Request]) -> tuple[list[Result], int]:
         conn = self.conn
-        last, gc_version, gc_key, log_floor = meta(conn)
-        self.recent.load(conn)
+        last, log_floor, gc_key, oldest = meta(conn)
+        if self.recent.newest < last:
+            self.recent.load(conn)
         results: list[Result] = []
-        budget = _GC_BUDGET
         first = last
+        written: list[bytes] = []
         for order, request in enumerate(batch):
             try:
-                outcome = self._one(request, order, last, log_floor)
+                outcome = self._one(request, order, last, log_floor, written)
             except (FoundException, TypeError) as exc:
                 results.append(exc)
                 continue
             results.append(outcome)
             last = outcome.version
-            budget += 2 * len(request.mutations)
+            self._debt += len(request.mutations)
         horizon = last - WINDOW
         if last != first:
-            cursor, log_floor, _ = collect(conn, horizon, (gc_version, gc_key), log_floor, budget)
-            rows(conn, _META, (last, cursor[0], cursor[1], log_floor))
+            if written and len(written) <= ON_WRITE_MAX:
+                on_write(conn, sorted(set(written)), first - WINDOW)
+            self._batches += 1
+            due = oldest is not None and oldest <= horizon
+            if due and (self._batches >= GC_EVERY or oldest <= horizon - GC_LATE):
+                collect(conn, horizon, Position(log_floor, gc_key), MIN_BUDGET + 2 * self._debt)
+                self._debt = self._batches = 0
         return results, horizon
 
-    def _one(self, request: Request, order: int, last: int, log_floor: int) -> Outcome:
+    def _one(
+        self, request: Request, order: int, last: int, log_floor: int, written: list[bytes]
+    ) -> Outcome:
         read_version = request.read_version
         if read_version > last:
             raise error(1009)
@@ -170,7 +188,7 @@ class Committer:
             raise error(1020)
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
-        touched = coalesce(self._apply(request.mutations, version, stamp))
+        touched = coalesce(self._apply(request.mutations, version, stamp, written))
         # FoundationDB's proxy adds the final key of each versionstamped-key write as a
         # write conflict (the client cannot: the key exists only once stamped).
         stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
@@ -195,9 +213,14 @@ class Committer:
         return bool(found)
 
     def _apply(
-        self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, stamp: bytes
+        self,
+        mutations: Sequence[tuple[int, bytes, bytes]],
+        version: int,
+        stamp: bytes,
+        written: list[bytes],
     ) -> list[Range]:
         """Write `mutations` at `version`; the key ranges they touched (not coalesced).
+        Keys of plain sets are appended to `written` (while it is short enough to collect).
 
         Runs of sets, and runs of single-key clears, go to SQLite as one ``executemany``
         each (in mutation order: a run ends where the other kind starts)."""
@@ -214,6 +237,8 @@ class Committer:
             run_sql = sql
             run.append(args)
 
+        if len(written) + len(mutations) <= ON_WRITE_MAX:
+            written.extend(key for op, key, _ in mutations if op == SET)
         for op, key, param in mutations:
             if op == SET:
                 queue(_PUT, (key, version, param))

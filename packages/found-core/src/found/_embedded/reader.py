@@ -39,13 +39,14 @@ from .versions import NEWER_COMMIT_SQL, too_old
 
 # Numbered parameters (?1 = read version, ?2 = key) bind from a tuple: cheaper than a dict.
 _NEWER = NEWER_COMMIT_SQL.replace(":rv", "?1")
+_STATE = f"(SELECT {schema.LAST_SQL} AS last_version, log_floor FROM meta WHERE id = 0)"
 _GET = (
     "SELECT (SELECT value FROM kv WHERE key = ?2 AND version <= ?1 ORDER BY version DESC"
-    f" LIMIT 1), last_version, log_floor, {_NEWER} FROM meta WHERE id = 0"
+    f" LIMIT 1), last_version, log_floor, {_NEWER} FROM {_STATE}"
 )
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
-_LAST = "SELECT last_version FROM meta WHERE id = 0"
-_WINDOW = f"SELECT last_version, log_floor, {_NEWER} FROM meta WHERE id = 0"
+_LAST = f"SELECT {schema.LAST_SQL} FROM meta WHERE id = 0"
+_WINDOW = f"SELECT last_version, log_floor, {_NEWER} FROM {_STATE}"
 # Every row at or below the read version, in index order: (key, version) ascending, or both
 # descending. No GROUP BY: Python keeps the newest row of each key (`_newest`), which lets
 # SQLite stream the primary key index with no aggregate per row.
@@ -238,7 +239,7 @@ class Reader:
             self._end()
             self._rows("BEGIN")
             try:
-                last, _gc_version, _gc_key, log_floor = self._rows(schema.META_SQL)[0]
+                last, log_floor, _gc_key, _oldest = self._rows(schema.META_SQL)[0]
                 if version < 0:
                     return last, []
                 if version < log_floor:

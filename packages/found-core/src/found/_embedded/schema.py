@@ -1,56 +1,68 @@
 """The SQLite file of an embedded database: its tables, connections and creation.
 
 One directory holds one database: ``data.sqlite3`` (with its ``-wal`` / ``-shm`` companions)
-and ``lock`` (the commit lock, see `filelock`). Tables:
+and ``lock`` (the commit lock, see `filelock`). Tables (storage format 2):
 
 ``kv(key, version, value)``
     Every write of every key, ``WITHOUT ROWID`` so rows are stored in (key, version) order;
     BLOB keys compare as memcmp then length, which is FoundationDB's key order. ``value``
     NULL is a tombstone (the key was cleared at ``version``). A read at version v takes, per
-    key, the row with the largest version <= v. ``kv_by_version`` lists rows in commit order
-    for the collector.
+    key, the row with the largest version <= v. There is no secondary index: a commit
+    writes only the B-tree pages of the keys it changes.
 ``log(version, conflicts, touched)``
     One row per write commit: its write-conflict ranges, and the key ranges its mutations
     changed (NULL when equal to the conflict ranges). Conflict checks and cross-process
-    watches read it. Rows older than the MVCC window are collected.
+    watches read it, and it is the collector's work list (`collect`). The newest commit is
+    ``MAX(log.version)``: no row is rewritten on every commit.
 ``meta``
-    A single row: ``last_version`` (newest commit), the collector's cursor
-    ``(gc_version, gc_key)`` and ``log_floor`` (newest version whose log row may have been
-    deleted). Reads and commits judge their read version against ``last_version``,
-    ``log_floor`` and the log (`versions.too_old`).
+    A single row: ``base_version`` (the newest version when the log is empty, i.e. at
+    creation), ``log_floor`` (the newest version whose log row was collected) and the
+    collector's position ``gc_key`` inside the next log row. Reads and commits judge their
+    read version against the newest commit, ``log_floor`` and the log (`versions.too_old`).
 
 Invariants (checked by `check_consistency`):
 
-- every ``kv.version`` and ``log.version`` is <= ``meta.last_version``;
-- ``meta.gc_version`` <= ``meta.last_version`` - 5,000,000 or ``meta.gc_version`` == 0;
+- every ``kv.version`` and ``log.version`` is <= the newest commit (`LAST_SQL`);
+- ``log_floor`` <= newest commit - 5,000,000 or ``log_floor`` == 0, and no log row is at or
+  below it; the newest log row is never collected, so `LAST_SQL` never goes back;
 - the file is only written inside ``BEGIN IMMEDIATE`` while holding the commit lock, so
-  ``last_version`` grows strictly across every process that opens the directory.
+  the newest commit grows strictly across every process that opens the directory.
+
+A directory written in another format is refused with `FormatError` rather than misread.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from typing import Any
+from typing import Any, Optional
 
 from .versions import WINDOW
 
-FORMAT = 1
+FORMAT = 2
 DATA_FILE = "data.sqlite3"
 LOCK_FILE = "lock"
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS kv (key BLOB NOT NULL, version INTEGER NOT NULL, value BLOB,"
     " PRIMARY KEY (key, version)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS kv_by_version ON kv (version)",
     "CREATE TABLE IF NOT EXISTS log (version INTEGER PRIMARY KEY, conflicts BLOB NOT NULL,"
     " touched BLOB)",
     "CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 0),"
-    " last_version INTEGER NOT NULL, gc_version INTEGER NOT NULL, gc_key BLOB,"
-    " log_floor INTEGER NOT NULL)",
+    " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL, gc_key BLOB)",
 )
 
-META_SQL = "SELECT last_version, gc_version, gc_key, log_floor FROM meta WHERE id = 0"
+#: The newest committed version, as an SQL expression over ``meta``'s row.
+LAST_SQL = "COALESCE((SELECT MAX(version) FROM log), base_version)"
+#: (newest version, log_floor, gc_key, oldest log version or None), one statement.
+META_SQL = (
+    f"SELECT {LAST_SQL}, log_floor, gc_key, (SELECT MIN(version) FROM log) FROM meta WHERE id = 0"
+)
+
+
+class FormatError(RuntimeError):
+    """The directory holds an embedded database in a storage format this version cannot
+    read (written by another version of found)."""
 
 
 def rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[Any]:
@@ -103,14 +115,20 @@ def create(conn: sqlite3.Connection, initial_version: int) -> None:
     rows(conn, "BEGIN IMMEDIATE")
     try:
         version = rows(conn, "PRAGMA user_version")[0][0]
+        if version == 0 and rows(conn, "SELECT 1 FROM sqlite_master LIMIT 1"):
+            raise FormatError("not an embedded found database (tables without a format)")
         if version not in (0, FORMAT):
-            raise RuntimeError(f"unsupported embedded database format {version}")
+            raise FormatError(
+                f"embedded database format {version} cannot be opened by this version of"
+                f" found (it reads format {FORMAT}); copy the data out with the version that"
+                " wrote it"
+            )
         for statement in _TABLES:
             rows(conn, statement)
         rows(
             conn,
-            "INSERT OR IGNORE INTO meta (id, last_version, gc_version, gc_key, log_floor)"
-            " VALUES (0, ?, 0, NULL, 0)",
+            "INSERT OR IGNORE INTO meta (id, base_version, log_floor, gc_key)"
+            " VALUES (0, ?, 0, NULL)",
             (initial_version,),
         )
         rows(conn, f"PRAGMA user_version = {FORMAT}")
@@ -128,17 +146,12 @@ def data_path(directory: str) -> str:
 def check_consistency(conn: sqlite3.Connection) -> list[str]:
     """Problems found in the stored invariants (empty when the database is consistent)."""
     problems: list[str] = []
-    last, gc_version, _gc_key, log_floor = rows(conn, META_SQL)[0]
+    last, log_floor, _gc_key, _oldest = rows(conn, META_SQL)[0]
     newest_kv = rows(conn, "SELECT MAX(version) FROM kv")[0][0]
-    newest_log = rows(conn, "SELECT MAX(version) FROM log")[0][0]
     if newest_kv is not None and newest_kv > last:
-        problems.append(f"kv row at {newest_kv} newer than last_version {last}")
-    if newest_log is not None and newest_log > last:
-        problems.append(f"log row at {newest_log} newer than last_version {last}")
-    if gc_version and gc_version > last - WINDOW:
-        problems.append(f"gc_version {gc_version} inside the window of last_version {last}")
+        problems.append(f"kv row at {newest_kv} newer than the newest commit {last}")
     if log_floor and log_floor > last - WINDOW:
-        problems.append(f"log_floor {log_floor} inside the window of last_version {last}")
+        problems.append(f"log_floor {log_floor} inside the window of the newest commit {last}")
     stale = rows(conn, "SELECT COUNT(*) FROM log WHERE version <= ?", (log_floor,))[0][0]
     if stale:
         problems.append(f"{stale} log rows at or below log_floor {log_floor}")
@@ -148,7 +161,7 @@ def check_consistency(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def meta(conn: sqlite3.Connection) -> tuple[int, int, Any, int]:
-    """(last_version, gc_version, gc_key, log_floor) as stored."""
-    last, gc_version, gc_key, log_floor = rows(conn, META_SQL)[0]
-    return last, gc_version, gc_key, log_floor
+def meta(conn: sqlite3.Connection) -> tuple[int, int, Any, Optional[int]]:
+    """(newest version, log_floor, gc_key, oldest log version or None) as stored."""
+    last, log_floor, gc_key, oldest = rows(conn, META_SQL)[0]
+    return last, log_floor, gc_key, oldest
