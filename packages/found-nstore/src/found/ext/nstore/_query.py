@@ -39,8 +39,11 @@ from typing import Any, Optional
 
 import found
 
-from ._select import Bindings, Scan, Template, select, where
+from ._select import Bindings, Scan, Template, join, select_pages
 from ._store import NStore, Variable
+from ._template import Pairs
+
+_EXACT = found.STREAMING_MODE_EXACT
 
 #: Keys counted per pattern at first, then (only to break ties) at most PLAN_LIMIT.
 FIRST_COUNT = 32
@@ -58,28 +61,29 @@ class _Sizes:
         self.tx, self.store, self.patterns = tx, store, patterns
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
         self.bytes: dict[int, int] = {}  # pattern -> bytes of the keys counted at PLAN_LIMIT
-        self.rows: dict[int, list[bytes]] = {}  # pattern -> all its keys, when a count saw all
+        self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
+        self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
         # pattern -> the last key its latest count read, and how many keys up to it
         self.last: dict[int, bytes] = {}
         self.progress: dict[int, int] = {}
 
     async def _count(self, i: int, limit: int, after: Optional[bytes] = None) -> tuple[int, int]:
         """Keys of pattern `i` (after the key `after`, when given) up to `limit`, and their
-        size in bytes; remembers the last key read."""
+        size in bytes; remembers the rows read from the start of the range, contiguous."""
         plan = Scan(self.store, self.patterns[i])
         begin = plan.begin if after is None else after + b"\x00"
-        size = 0
-        keys = []
-        mode = found.STREAMING_MODE_WANT_ALL  # one round trip: the limit bounds the page
-        async for key, value in found.query(self.tx, begin, plan.end, limit=limit, mode=mode):
-            keys.append(key)
-            size += len(key) + len(value)
-        if keys:
-            self.last[i] = keys[-1]
-        self.progress[i] = len(keys) + (0 if after is None else self.progress[i])
-        if after is None and len(keys) < limit:  # the whole range: `query` starts from it
-            self.rows[i] = keys
-        return len(keys), size
+        pairs = await found.get_range(self.tx, begin, plan.end, limit=limit, mode=_EXACT)
+        size = sum([len(key) + len(value) for key, value in pairs])
+        if after is None:
+            self.seen[i] = pairs
+        else:
+            self.seen[i].extend(pairs)
+        if pairs:
+            self.last[i] = pairs[-1][0]
+        self.progress[i] = len(self.seen[i])
+        if len(pairs) < limit:  # the range ended: `query` starts from these rows
+            self.rows[i] = self.seen[i]
+        return len(pairs), size
 
     async def size(self, i: int, measure: int) -> int:
         """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
@@ -199,16 +203,24 @@ async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> lis
 
 async def _plan(
     tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]
-) -> tuple[list[Sequence[Any]], Optional[list[bytes]]]:
-    """`plan`, and the first pattern's keys when counting it read them all (else None)."""
+) -> tuple[list[Sequence[Any]], Optional[Pairs]]:
+    """`plan`, and the first pattern's rows when counting it read them all (else None)."""
     if len(patterns) < 2:
         return list(patterns), None
     sizes = _Sizes(tx, store, patterns)
     remaining = list(range(len(patterns)))
-    values = {i: -_bound(patterns[i], set()) for i in remaining}
-    first = await sizes.pick(
-        [dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, COUNT_FAR, ESTIMATE]
-    )
+    first = None
+    # most values first: a pattern with at most one match starts the query uncontested (the
+    # join then reads no more than counting the others would), so they are not counted
+    for i in sorted(remaining, key=lambda i: _bound(patterns[i], set()), reverse=True):
+        if await sizes.size(i, COUNT) <= 1:
+            first = i
+            break
+    if first is None:
+        values = {i: -_bound(patterns[i], set()) for i in remaining}
+        first = await sizes.pick(
+            [dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, COUNT_FAR, ESTIMATE]
+        )
     order = [first]
     remaining.remove(first)
     known = _variables(patterns[first])
@@ -222,9 +234,11 @@ async def _plan(
     return [patterns[i] for i in order], sizes.rows.get(first)
 
 
-async def _replay(template: Template, rows: list[bytes]) -> AsyncIterator[Bindings]:
-    for bindings in template.replay(rows):
-        yield bindings
+async def _replay(template: Template, rows: Pairs) -> AsyncIterator[list[Bindings]]:
+    """The bindings of `rows`, read whole from the template's range by the planner."""
+    page = template.bind({}, rows, len(template.begin({})))
+    if page:
+        yield page
 
 
 async def query(
@@ -242,10 +256,13 @@ async def query(
     if not ordered:
         chain, rows = await _plan(tx, store, chain)
     if rows is None:
-        out = select(tx, store, *chain[0])
+        pages = select_pages(tx, store, chain[0])
     else:  # the planner read all of the first pattern's rows: no second read
-        out = _replay(Template(store, chain[0], frozenset()), rows)
+        pages = _replay(Template(store, chain[0], frozenset()), rows)
+    known = _variables(chain[0])
     for p in chain[1:]:
-        out = where(tx, store, out, *p)
-    async for bindings in out:
-        yield bindings
+        pages = join(tx, store, pages, p, frozenset(known & _variables(p)))
+        known |= _variables(p)
+    async for page in pages:
+        for bindings in page:
+            yield bindings

@@ -1,28 +1,33 @@
-"""Pattern matching: one range scan per pattern, streamed.
+"""Pattern matching: one range scan per pattern, and nested-loop joins over pages.
 
 A pattern has one entry per column: a value, or a `Variable`. The values pick the index whose
 ordering puts their positions first, so the scan reads exactly the tuples that agree on them.
 A variable that occurs more than once means equality: the rows where its positions hold
 different values (as the tuple layer sees them: `1`, `1.0` and `True` differ) are skipped.
+
+Internally results travel as pages (lists of bindings dicts): a scan reads a page per
+`found.get_range`, a join extends a whole page before handing it on, and only the public
+async generators (`select`, `where`, `query`) yield one dict at a time.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import Any, Callable, Optional
 
 import found
 
 from ._store import NStore, NStoreException, Variable
+from ._template import Bindings, Template, key_pages
 
-Bindings = dict[str, Any]
+__all__ = ["Bindings", "Scan", "Template", "count", "join", "scan", "select", "where"]
 
 
 class Scan:
-    """The range and decoding recipe that serve one pattern on one store."""
+    """The range and whole-key decoding recipe of one pattern (for `scan` and `count`)."""
 
-    __slots__ = ("begin", "end", "groups", "index", "inverse", "n", "reorder", "skip")
+    __slots__ = ("begin", "end", "groups", "index", "n", "reorder", "skip")
 
     def __init__(self, store: NStore, pattern: Sequence[Any]) -> None:
         if len(pattern) != store.n:
@@ -35,10 +40,10 @@ class Scan:
         self.end = self.begin + b"\xff"  # 0xff is never a type code: covers every extension
         self.skip = len(subspace)
         self.n = store.n
-        self.inverse = [order.index(i) for i in range(store.n)]
+        inverse = [order.index(i) for i in range(store.n)]
         # one column has only the identity order, so itemgetter always gets 2+ positions
         self.reorder: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
-            tuple if order == tuple(range(store.n)) else operator.itemgetter(*self.inverse)
+            tuple if order == tuple(range(store.n)) else operator.itemgetter(*inverse)
         )
         positions: dict[str, list[int]] = {}
         for i, x in enumerate(pattern):
@@ -82,97 +87,48 @@ async def scan(
     begin = plan.begin
     if after is not None:
         begin = max(begin, store.subspace(plan.index) + after + b"\x00")
-    if begin >= plan.end:
-        return
-    async for key, _ in found.query(tx, begin, plan.end):
-        order_key, items = plan.decode(key)
-        if items is not None:
-            yield order_key, items
+    async for pairs in key_pages(tx, begin, plan.end):
+        for key, _ in pairs:
+            order_key, items = plan.decode(key)
+            if items is not None:
+                yield order_key, items
 
 
-class Template:
-    """The scan recipe of a pattern whose variables in `known` will be given values.
-
-    Built once per pattern and reused for every incoming binding (`where` calls it once per
-    join, not once per row): the values' packed bytes are computed once, and a row is decoded
-    by unpacking only the key's tail after the scanned prefix, which holds exactly the free
-    columns, in index order.
-    """
-
-    __slots__ = ("checks", "free", "order", "sources", "subspace")
-
-    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
-        if len(pattern) != store.n:
-            raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
-        bound = frozenset(
-            i for i, x in enumerate(pattern) if not isinstance(x, Variable) or x.name in known
-        )
-        number = store.index_for(bound)
-        order = self.order = store.indices[number]
-        self.subspace = store.subspace(number)
-        # per bound position in index order: packed value bytes, or the variable's name
-        self.sources: list[Any] = [
-            pattern[i].name if isinstance(pattern[i], Variable) else found.pack((pattern[i],))
-            for i in order[: len(bound)]
-        ]
-        self.free: list[tuple[int, str]] = []  # (position in the tail, name), first occurrences
-        self.checks: list[tuple[int, int]] = []  # tail positions that must hold equal values
-        first: dict[str, int] = {}
-        for j, i in enumerate(order[len(bound) :]):
-            name = pattern[i].name
-            if name in first:
-                self.checks.append((first[name], j))
-            else:
-                first[name] = j
-                self.free.append((j, name))
-
-    def begin(self, bindings: Mapping[str, Any]) -> bytes:
-        """The packed prefix shared by every row matching the pattern under `bindings`."""
-        parts = [
-            source if isinstance(source, bytes) else found.pack((bindings[source],))
-            for source in self.sources
-        ]
-        return self.subspace + b"".join(parts)
-
-    async def rows(
-        self, tx: Any, base: Mapping[str, Any], begin: bytes, start: bytes, limit: int, mode: int
-    ) -> AsyncIterator[Bindings]:
-        """Yield `base` extended by each row of `[start, begin + 0xff)` (`begin` <= `start`)."""
-        skip, free, checks = len(begin), self.free, self.checks
-        if not free:  # every column known: `begin` is the whole key, a point read answers
-            if start == begin and await found.get(tx, begin) is not None:
-                yield dict(base)
-            return
-        end = begin + b"\xff"  # 0xff is never a type code: covers every extension
-        if start >= end:
-            return
-        async for key, _ in found.query(tx, start, end, limit=limit, mode=mode):
-            items = found.unpack(key, skip)
-            if checks and any(
-                found.pack((items[a],)) != found.pack((items[b],)) for a, b in checks
-            ):
-                continue
-            out = dict(base)
-            for j, name in free:
-                out[name] = items[j]
-            yield out
-
-    def replay(self, keys: list[bytes]) -> Iterator[Bindings]:
-        """The bindings of `keys`, rows already read from this template's range (known empty)."""
-        skip = len(self.begin({}))
-        for key in keys:
-            items = found.unpack(key, skip)
-            if self.checks and any(
-                found.pack((items[a],)) != found.pack((items[b],)) for a, b in self.checks
-            ):
-                continue
-            yield {name: items[j] for j, name in self.free}
-
-
-def _known(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -> frozenset[str]:
+def known_names(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -> frozenset[str]:
+    """The variables of `pattern` that `bindings` gives values to."""
     if not bindings:
         return frozenset()
     return frozenset(x.name for x in pattern if isinstance(x, Variable) and x.name in bindings)
+
+
+async def select_pages(
+    tx: Any,
+    store: NStore,
+    pattern: Sequence[Any],
+    seed: Optional[Mapping[str, Any]] = None,
+    after: Optional[Mapping[str, Any]] = None,
+    limit: int = 0,
+) -> AsyncIterator[list[Bindings]]:
+    """`select` as pages (lists of bindings), at most `limit` bindings in all (0: no limit)."""
+    template = Template(store, pattern, known_names(pattern, seed))
+    base = dict(seed) if seed else {}
+    begin = start = template.begin(base)
+    if after is not None:
+        last = substitute(pattern, {**base, **after})
+        if any(isinstance(x, Variable) for x in last):
+            raise NStoreException(f"{store.name}: `after` must bind every variable")
+        cursor = found.pack(tuple(last[i] for i in template.order))
+        start = max(begin, template.subspace + cursor + b"\x00")
+    # A repeated variable skips rows, so `limit` cannot bound the rows read, only the matches
+    rows = limit if not template.checks else 0
+    left = limit
+    async for page in template.pages(tx, base, begin, start, rows):
+        if limit:
+            if len(page) >= left:
+                yield page[:left]
+                return
+            left -= len(page)
+        yield page
 
 
 async def select(
@@ -191,26 +147,28 @@ async def select(
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ValueError(f"limit must be an int >= 0, not {limit!r}")
-    template = Template(store, pattern, _known(pattern, seed))
-    base = dict(seed) if seed else {}
-    begin = template.begin(base)
-    start = begin
-    if after is not None:
-        last = substitute(pattern, {**base, **after})
-        if any(isinstance(x, Variable) for x in last):
-            raise NStoreException(f"{store.name}: `after` must bind every variable")
-        cursor = found.pack(tuple(last[i] for i in template.order))
-        start = max(begin, template.subspace + cursor + b"\x00")
-    # With a limit (and no repeated variable to skip rows), one batch of exactly that size;
-    # else big pages: a page is bounded in bytes, and the caller may still stop early
-    exact = limit if not template.checks else 0
-    mode = found.STREAMING_MODE_EXACT if exact else found.STREAMING_MODE_WANT_ALL
-    count = 0
-    async for bindings in template.rows(tx, base, begin, start, exact, mode):
-        yield bindings
-        count += 1
-        if count == limit:
-            return
+    async for page in select_pages(tx, store, pattern, seed, after, limit):
+        for bindings in page:
+            yield bindings
+
+
+async def join(
+    tx: Any,
+    store: NStore,
+    pages: AsyncIterable[list[Bindings]],
+    pattern: Sequence[Any],
+    known: frozenset[str],
+) -> AsyncIterator[list[Bindings]]:
+    """Extend each page of bindings, all of which give values to exactly the variables
+    `known` of `pattern`, by the matches of `pattern` (one probe per binding)."""
+    template = Template(store, pattern, known)
+    probe = template.probe
+    async for page in pages:
+        out: list[Bindings] = []
+        for bindings in page:
+            out.extend(await probe(tx, bindings))
+        if out:
+            yield out
 
 
 async def where(
@@ -220,25 +178,28 @@ async def where(
 
     This is a nested-loop join: each incoming binding fills the variables it knows, and the
     rest of the pattern is matched with one range scan, read whole (the matches of one
-    binding are usually few). The scan recipe is built once per set of known variables.
+    binding are usually few), or a point read when no column is left free. The scan recipe
+    is built once per set of known variables.
     """
     if len(pattern) != store.n:
         raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
     templates: dict[frozenset[str], Template] = {}
-    mode = found.STREAMING_MODE_WANT_ALL
     async for bindings in iterator:
-        known = _known(pattern, bindings)
+        known = known_names(pattern, bindings)
         template = templates.get(known)
         if template is None:
             template = templates[known] = Template(store, pattern, known)
-        begin = template.begin(bindings)
-        async for out in template.rows(tx, bindings, begin, begin, 0, mode):
+        for out in await template.probe(tx, dict(bindings)):
             yield out
 
 
 async def count(tx: Any, store: NStore, *pattern: Any) -> int:
     """The exact number of tuples in `store` that match `pattern` (one range scan)."""
+    plan = Scan(store, pattern)
     total = 0
-    async for _ in scan(tx, store, *pattern):
-        total += 1
+    async for pairs in key_pages(tx, plan.begin, plan.end):
+        if plan.groups:
+            total += sum(1 for key, _ in pairs if plan.decode(key)[1] is not None)
+        else:
+            total += len(pairs)
     return total

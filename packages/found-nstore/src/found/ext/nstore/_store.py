@@ -34,18 +34,8 @@ class Variable(NamedTuple):
 Prefix = Union[tuple, list, found.Subspace]
 
 
-def prefix_bytes(prefix: Any) -> bytes:
-    """The raw bytes every key under `prefix` starts with: `prefix.key()` for a subspace (or a
-    directory), `pack(tuple(prefix))` for a tuple or list. TypeError for anything else."""
-    key = getattr(prefix, "key", None)
-    if callable(key) and not isinstance(prefix, (tuple, list)):
-        raw = key()
-        if not isinstance(raw, bytes):
-            raise TypeError(f"prefix.key() must return bytes, not {type(raw).__name__}")
-        return raw
-    if isinstance(prefix, (tuple, list)):
-        return found.pack(tuple(prefix))  # fails, with the tuple layer's error, when unpackable
-    raise TypeError(f"prefix must be a tuple, a list or a Subspace, not {type(prefix).__name__}")
+#: The raw bytes every key under a prefix starts with (kept under its former nstore name).
+prefix_bytes = found.key_prefix
 
 
 #: The 0.13 spelling: `nstore.var("x")`.
@@ -60,7 +50,7 @@ class NStore:
     def __init__(self, name: str, prefix: Any, n: int) -> None:
         self.name = name
         self.prefix = tuple(prefix) if isinstance(prefix, list) else prefix
-        self.raw = prefix_bytes(prefix)
+        self.raw = found.key_prefix(prefix)
         self.n = n
         self.indices: list[Permutation] = permutations(n)
         self._table: dict[frozenset[int], int] = prefix_table(self.indices)

@@ -1,0 +1,161 @@
+"""The scan recipe of one pattern, and reading its matches a page (a list) at a time.
+
+A `Template` is built once per pattern and set of known variables, and reused for every
+incoming binding of a join: the values' packed bytes are computed once; a key is decoded by
+unpacking only its tail after the scanned prefix, which holds exactly the free columns, in
+index order. Reads go through `found.get_range` and come back as lists, so a page of rows
+costs one call, and the bindings of a page are built in one loop: the layers above pass
+lists of bindings along and only the public generators yield one dict at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+import found
+
+from ._store import NStore, NStoreException, Variable
+
+Bindings = dict[str, Any]
+Pairs = list[tuple[bytes, bytes]]
+
+#: Rows of the first page of a scan; each further page doubles, up to MAX_PAGE.
+FIRST_PAGE = 1_000
+MAX_PAGE = 16_000
+_EXACT = found.STREAMING_MODE_EXACT
+
+
+async def key_pages(
+    tx: Any, begin: bytes, end: bytes, limit: int = 0, first: int = FIRST_PAGE
+) -> AsyncIterator[Pairs]:
+    """The pairs of `[begin, end)` in pages (lists), `first` rows then doubling up to
+    MAX_PAGE, at most `limit` rows in all (0: no limit). Each page is one `get_range` of
+    exactly the rows it returns, so a caller that stops early has read one page too many
+    at most."""
+    size = first
+    while begin < end:
+        want = min(size, limit) if limit else size
+        pairs = await found.get_range(tx, begin, end, limit=want, mode=_EXACT)
+        if pairs:
+            yield pairs
+        if len(pairs) < want:
+            return
+        if limit:
+            limit -= want
+            if limit <= 0:
+                return
+        begin = pairs[-1][0] + b"\x00"
+        size = min(size * 2, MAX_PAGE)
+
+
+def _differ(items: Sequence[Any], checks: list[tuple[int, int]]) -> bool:
+    """Whether two positions that must hold one value hold different ones (tuple equality:
+    `1`, `1.0` and `True` differ)."""
+    pack = found.pack
+    return any(pack((items[a],)) != pack((items[b],)) for a, b in checks)
+
+
+class Template:
+    """The scan recipe of a pattern whose variables in `known` will be given values."""
+
+    __slots__ = ("checks", "fixed", "free", "order", "sources", "subspace")
+
+    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
+        if len(pattern) != store.n:
+            raise NStoreException(f"{store.name}: expected {store.n} items, got {len(pattern)}")
+        bound = frozenset(
+            i for i, x in enumerate(pattern) if not isinstance(x, Variable) or x.name in known
+        )
+        number = store.index_for(bound)
+        order = self.order = store.indices[number]
+        self.subspace = store.subspace(number)
+        # per bound position in index order: packed value bytes, or the variable's name
+        self.sources: list[Any] = [
+            pattern[i].name if isinstance(pattern[i], Variable) else found.pack((pattern[i],))
+            for i in order[: len(bound)]
+        ]
+        # the whole prefix when no variable is among the bound positions
+        self.fixed = (
+            self.subspace + b"".join(self.sources)
+            if all(isinstance(source, bytes) for source in self.sources)
+            else None
+        )
+        self.free: list[tuple[int, str]] = []  # (position in the tail, name), first occurrences
+        self.checks: list[tuple[int, int]] = []  # tail positions that must hold equal values
+        first: dict[str, int] = {}
+        for j, i in enumerate(order[len(bound) :]):
+            name = pattern[i].name
+            if name in first:
+                self.checks.append((first[name], j))
+            else:
+                first[name] = j
+                self.free.append((j, name))
+
+    def begin(self, bindings: Mapping[str, Any]) -> bytes:
+        """The packed prefix shared by every row matching the pattern under `bindings`."""
+        if self.fixed is not None:
+            return self.fixed
+        parts = [
+            source if isinstance(source, bytes) else found.pack((bindings[source],))
+            for source in self.sources
+        ]
+        return self.subspace + b"".join(parts)
+
+    def bind(self, base: Bindings, pairs: Pairs, skip: int) -> list[Bindings]:
+        """`base` extended by the free columns of each key of `pairs`, whose first `skip`
+        bytes are the scanned prefix; rows where a repeated variable differs are left out."""
+        unpack, free, checks = found.unpack, self.free, self.checks
+        if checks:
+            out = []
+            for key, _ in pairs:
+                items = unpack(key, skip)
+                if not _differ(items, checks):
+                    bindings = base.copy()
+                    for j, name in free:
+                        bindings[name] = items[j]
+                    out.append(bindings)
+            return out
+        if len(free) == 1:
+            name = free[0][1]  # the only free column is the whole tail
+            if not base:
+                return [{name: unpack(key, skip)[0]} for key, _ in pairs]
+            out = []
+            for key, _ in pairs:
+                bindings = base.copy()
+                bindings[name] = unpack(key, skip)[0]
+                out.append(bindings)
+            return out
+        out = []
+        for key, _ in pairs:
+            items = unpack(key, skip)
+            bindings = base.copy()
+            for j, name in free:
+                bindings[name] = items[j]
+            out.append(bindings)
+        return out
+
+    async def probe(self, tx: Any, base: Bindings) -> list[Bindings]:
+        """Every extension of `base` (which binds the template's known variables) that
+        matches: a point read when no column is free, else one whole range read."""
+        begin = self.begin(base)
+        if not self.free:  # every column known: `begin` is the whole key
+            return [base.copy()] if await found.get(tx, begin) is not None else []
+        pairs = await found.get_range(tx, begin, begin + b"\xff")  # 0xff is never a type code
+        return self.bind(base, pairs, len(begin))
+
+    async def pages(
+        self, tx: Any, base: Bindings, begin: bytes, start: bytes, limit: int
+    ) -> AsyncIterator[list[Bindings]]:
+        """Pages of `base` extended by each row of `[start, begin + 0xff)` (`begin` <=
+        `start`), at most `limit` rows read (0: no limit)."""
+        if not self.free:
+            if start == begin and await found.get(tx, begin) is not None:
+                yield [base.copy()]
+            return
+        skip = len(begin)
+        first = min(limit, FIRST_PAGE) if limit else FIRST_PAGE
+        async for pairs in key_pages(tx, start, begin + b"\xff", limit, first):
+            page = self.bind(base, pairs, skip)
+            if page:
+                yield page
