@@ -388,14 +388,14 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
             return ()
     elif not key:
         return ()
-    fullmatch, converters = _dispatch[key[prefix_len]]
-    if fullmatch is not None:
-        match = fullmatch(key, prefix_len)
-        if match is not None:
-            try:
-                return converters[match.lastindex](match)
-            except UnicodeDecodeError:
-                pass  # the general decoder names the offset
+    fast = _dispatch[key[prefix_len]]
+    if fast is not None:
+        try:
+            value = fast(key, prefix_len)
+        except UnicodeDecodeError:
+            value = None  # the general decoder names the offset
+        if value is not None:
+            return value
     value = _decode(key, prefix_len)
     _countdown -= 1
     if _countdown <= 0:

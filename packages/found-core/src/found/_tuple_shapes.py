@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import struct
+import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from uuid import UUID, SafeUUID
 
@@ -79,8 +80,8 @@ _unpack_double = _F64.unpack
 
 def _double(raw: bytes) -> float:
     if raw[0] & 0x80:
-        return _unpack_double(_FLIP_HIGH[raw[0]] + raw[1:])[0]  # type: ignore[no-any-return]
-    return _unpack_double(raw.translate(_FLIP_ALL))[0]  # type: ignore[no-any-return]
+        return _unpack_double(_FLIP_HIGH[raw[0]] + raw[1:])[0]
+    return _unpack_double(raw.translate(_FLIP_ALL))[0]
 
 
 def _single(raw: bytes) -> Any:
@@ -116,8 +117,16 @@ _NAMESPACE: Dict[str, Any] = {
 Shape = Tuple[Tuple[str, ...], int, str, Tuple[Tuple[str, int], ...]]
 
 
+# Possessive repeats (Python 3.11+) keep no backtracking state: faster, and matching the same,
+# since a string's body can only be given back at an escaped NUL, after which nothing could
+# match (see `_string`).
+_MANY = "*+" if sys.version_info >= (3, 11) else "*"
+_BIG = "" if sys.version_info >= (3, 11) else ", 'big'"  # int.from_bytes's default since 3.11
+
+
 def _string(escaped: bool) -> str:
-    body = r"[^\x00]*(?:\x00\xff[^\x00]*)*" if escaped else r"[^\x00]*"
+    chars = r"[^\x00]" + _MANY
+    body = chars + r"(?:\x00\xff" + chars + ")" + _MANY if escaped else chars
     # The terminator needs no look-ahead for 0xff: no element, closing 0x00 or nested None
     # starts with 0xff, so a match ending a string at an escaped NUL cannot continue.
     return "(" + body + r")\x00"
@@ -162,13 +171,13 @@ def shape_of(key: bytes, pos: int) -> Optional[Shape]:
                 items.append("0")
                 continue
             pattern.append(f"\\x{code:02x}(.{{{size}}})")
-            number = f"{group}[0]" if size == 1 else f"_from({group}, 'big')"
+            number = f"{group}[0]" if size == 1 else f"_from({group}{_BIG})"
             items.append(number if code > 0x14 else f"{number} - {(1 << (8 * size)) - 1}")
             groups += 1
         elif code == 0x1D or code == 0x0B:
             size = key[pos + 1] if code == 0x1D else key[pos + 1] ^ 0xFF
             pattern.append(f"\\x{code:02x}\\x{key[pos + 1]:02x}(.{{{size}}})")
-            number = f"_from({group}, 'big')"
+            number = f"_from({group}{_BIG})"
             items.append(number if code == 0x1D else f"{number} - {(1 << (8 * size)) - 1}")
             groups += 1
             pos += 2 + size
@@ -215,18 +224,14 @@ def _tuple_expr(items: List[str]) -> str:
     return "(" + ", ".join(items) + ")"
 
 
-def _converter(
-    shape: Shape, indices: List[int], tick: Optional[Callable[[], None]]
-) -> Callable[[Any], Tuple[Any, ...]]:
-    """The function building the tuple from a match whose shape groups are `indices`; it
-    calls `tick` first when given (the table counting its hits)."""
+def _statements(shape: Shape, indices: List[int]) -> List[str]:
+    """Lines that build the tuple from the match `m` whose shape groups are `indices`."""
     # One subscript per group: m.group(i, j, ...) parses its arguments and costs more.
-    lines = ["_tick()"] if tick is not None else []
-    lines += [f"g{number} = m[{index}]" for number, index in enumerate(indices)]
+    lines = [f"g{number} = m[{index}]" for number, index in enumerate(indices)]
     for kind, number in shape[3]:
         if kind == "u":  # new_uuid(), inlined
             lines.append(f"u{number} = _new(_UUID)")
-            lines.append(f"_set_int(u{number}, _from(g{number}, 'big'))")
+            lines.append(f"_set_int(u{number}, _from(g{number}{_BIG}))")
             lines.append(f"_set_safe(u{number}, _SAFE)")
         else:  # _double(), inlined
             lines.append(f"if g{number}[0] & 0x80:")
@@ -236,33 +241,66 @@ def _converter(
             lines.append("else:")
             lines.append(f"    d{number} = _unpack_double(g{number}.translate(_FLIP_ALL))[0]")
     lines.append(f"return {shape[2]}")
-    body = "".join(f"    {line}\n" for line in lines)
-    namespace = dict(_NAMESPACE, _tick=tick)
-    exec(f"def convert(m):\n{body}", namespace)  # built from shape tokens, never from key text
-    return namespace["convert"]
+    return lines
 
 
-Converters = List[Callable[[Any], Tuple[Any, ...]]]
-Matcher = Tuple[Optional[Callable[..., Any]], Converters]
-# Per first type code (the key's byte at the tuple's start), the regex of the shapes starting
-# with it and their converters: a regex pays for every group it has, so one per code keeps
-# each small however many shapes of other codes there are.
-Dispatch = Tuple[Matcher, ...]
-NO_MATCHER: Matcher = (None, [])
-EMPTY_DISPATCH: Dispatch = (NO_MATCHER,) * 256
+def _define(name: str, head: List[str], lines: List[str], namespace: Dict[str, Any]) -> Any:
+    body = "".join(f"    {line}\n" for line in head + lines)
+    exec(f"def {name}:\n{body}", namespace)  # built from shape tokens, never from key text
+    return namespace[name.partition("(")[0]]
+
+
+# Up to this many shapes per regex are told apart by comparing `lastindex` in the decoder
+# itself; past it, through a list of converter functions (one more call, no comparisons).
+_INLINE_SHAPES = 4
+
+
+def _decoder(
+    fullmatch: Callable[..., Any],
+    leaves: List[Tuple[int, Shape, List[int]]],
+    tick: Optional[Callable[[], None]],
+) -> Decoder:
+    """The function that matches a key from `pos` and builds its tuple, or returns None; it
+    calls `tick` on each match when given (the table counting its hits)."""
+    namespace = dict(_NAMESPACE, _fullmatch=fullmatch, _tick=tick)
+    head = ["m = _fullmatch(key, pos)", "if m is None:", "    return None"]
+    if tick is not None:
+        head.append("_tick()")
+    if len(leaves) == 1:
+        return _define("decode(key, pos)", head, _statements(*leaves[0][1:]), namespace)
+    if len(leaves) <= _INLINE_SHAPES:
+        lines = ["i = m.lastindex"]
+        for number, (leaf, shape, indices) in enumerate(leaves):
+            test = "else:" if number == len(leaves) - 1 else f"if i == {leaf}:"
+            lines.append(test)
+            lines += [f"    {line}" for line in _statements(shape, indices)]
+        return _define("decode(key, pos)", head, lines, namespace)
+    converters: List[Any] = [None] * (leaves[-1][0] + 1)
+    for leaf, shape, indices in leaves:
+        converters[leaf] = _define("convert(m)", [], _statements(shape, indices), dict(namespace))
+    namespace["_converters"] = converters
+    return _define("decode(key, pos)", head, ["return _converters[m.lastindex](m)"], namespace)
+
+
+# Per first type code (the key's byte at the tuple's start), a function decoding the keys of
+# the shapes starting with it (or None): a regex pays for every group it has, so one per code
+# keeps each small however many shapes of other codes there are.
+Decoder = Callable[[bytes, int], Optional[Tuple[Any, ...]]]
+Dispatch = Tuple[Optional[Decoder], ...]
+EMPTY_DISPATCH: Dispatch = (None,) * 256
 
 
 class _Builder:
     """Writes shapes as one regex over their trie: shapes share the pieces of their common
     prefix, and every branch starts with a literal type code, which the regex engine tests
     before entering the branch, so a key costs about one pass whatever the number of shapes.
-    Each shape ends in an empty group; being the last group closed, it is `lastindex` and
-    selects the shape's converter."""
+    With several shapes, each ends in an empty group; being the last group closed, it is
+    `lastindex` and tells which shape matched."""
 
     def __init__(self, shapes: List[Shape]) -> None:
         self.shapes = shapes
         self.groups = 0
-        self.leaves: Dict[int, Tuple[Shape, List[int]]] = {}
+        self.leaves: List[Tuple[int, Shape, List[int]]] = []
 
     def emit(self, node: Dict[Any, Any], indices: List[int]) -> str:
         options = []
@@ -274,8 +312,12 @@ class _Builder:
             self.groups += count
             options.append(piece + self.emit(child, indices + list(range(first, first + count))))
         if None in node:
+            shape = self.shapes[node[None]]
+            if len(self.shapes) == 1:
+                self.leaves.append((0, shape, indices))
+                return ""
             self.groups += 1
-            self.leaves[self.groups] = (self.shapes[node[None]], indices)
+            self.leaves.append((self.groups, shape, indices))
             options.append("()")
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
@@ -285,36 +327,31 @@ def _first_code(shape: Shape) -> int:
 
 
 def build(shapes: List[Shape], tick: Callable[[], None]) -> Tuple[Dispatch, Dispatch]:
-    """The dispatch for `shapes` (at least one element each), and the same with converters
-    that call `tick` first."""
+    """The dispatch for `shapes` (at least one element each), and the same with decoders
+    that call `tick` on each match."""
     by_code: Dict[int, List[Shape]] = {}
     for shape in shapes:
         by_code.setdefault(_first_code(shape), []).append(shape)
-    if len(_MADE) > 4 * len(shapes) + 256:
+    if len(_MADE) > 2 * len(by_code) + 64:
         _MADE.clear()
     plain, counting = list(EMPTY_DISPATCH), list(EMPTY_DISPATCH)
     for code, group in by_code.items():
-        root: Dict[Any, Any] = {}
-        for number, shape in enumerate(group):
-            node = root
-            for piece in shape[0]:
-                node = node.setdefault(piece, {})
-            node[None] = number
-        builder = _Builder(group)
-        regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
-        for out, counter in ((plain, None), (counting, tick)):
-            converters: Converters = [_never] * (builder.groups + 1)
-            for index, (shape, indices) in builder.leaves.items():
-                made = (shape[0], tuple(indices), counter)
-                if made not in _MADE:  # each rebuild would otherwise exec every converter again
-                    _MADE[made] = _converter(shape, indices, counter)
-                converters[index] = _MADE[made]
-            out[code] = (regex.fullmatch, converters)
+        made = (tick, *(shape[0] for shape in group))
+        if made not in _MADE:  # a rebuild would otherwise compile every other code again
+            root: Dict[Any, Any] = {}
+            for number, shape in enumerate(group):
+                node = root
+                for piece in shape[0]:
+                    node = node.setdefault(piece, {})
+                node[None] = number
+            builder = _Builder(group)
+            regex = re.compile(builder.emit(root, []).encode("ascii"), re.DOTALL)
+            _MADE[made] = (
+                _decoder(regex.fullmatch, builder.leaves, None),
+                _decoder(regex.fullmatch, builder.leaves, tick),
+            )
+        plain[code], counting[code] = _MADE[made]
     return tuple(plain), tuple(counting)
 
 
-_MADE: Dict[Tuple[Tuple[str, ...], Tuple[int, ...], Any], Callable[[Any], Tuple[Any, ...]]] = {}
-
-
-def _never(m: Any) -> Tuple[Any, ...]:
-    raise AssertionError("only a shape's final empty group ends a match")  # pragma: no cover
+_MADE: Dict[Tuple[Any, ...], Tuple[Decoder, Decoder]] = {}
