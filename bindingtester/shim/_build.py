@@ -3,7 +3,8 @@
 The library is tied to the interpreter that builds it (it links that interpreter's libpython, or
 libpypy3-c), so it is built once per interpreter, at test time, and cached under
 `$FOUND_SHIM_CACHE` (default: `<repo>/.nox/shim`) in a folder keyed by
-`sys.implementation.cache_tag` and a hash of the shim's sources and the interpreter's path.
+`sys.implementation.cache_tag` and a hash of the shim's sources, the C declarations it takes
+from the driver (`found._capi._cdef`) and the interpreter's path.
 It is named `libfdb_c.so`, so the official binding finds it through `LD_LIBRARY_PATH` and the
 driver through `FOUND_LIBFDB_C`. Its exported functions are implemented in `_exports`.
 """
@@ -20,82 +21,38 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from found._capi import _cdef
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 MODULE = "_found_fdb_shim"
 LIBRARY_NAME = "libfdb_c.so"
 
-C_TYPES = """
-#include <stdint.h>
-typedef int fdb_error_t;
-typedef int fdb_bool_t;
-typedef struct FDBFuture FDBFuture;
-typedef struct FDBDatabase FDBDatabase;
-typedef struct FDBTenant FDBTenant;
-typedef struct FDBTransaction FDBTransaction;
-typedef void (*FDBCallback)(FDBFuture *future, void *callback_parameter);
-#pragma pack(push, 4)
-typedef struct FDBKey { const uint8_t *key; int key_length; } FDBKey;
-typedef struct FDBKeyValue {
-    const uint8_t *key; int key_length; const uint8_t *value; int value_length;
-} FDBKeyValue;
-#pragma pack(pop)
-"""
+#: The test library's own type beyond the driver's (tenants, bound by the official binding).
+EXTRA_TYPES = "typedef struct FDBTenant FDBTenant;\n"
 
-# API mode takes the packed layout from the C compiler (`C_TYPES`), hence "...;".
-STRUCTS_CDEF = """
-typedef struct FDBKey { const uint8_t *key; int key_length; ...; } FDBKey;
-typedef struct FDBKeyValue {
-    const uint8_t *key; int key_length; const uint8_t *value; int value_length; ...;
-} FDBKeyValue;
-"""
+TYPES_CDEF = _cdef.TYPES_CDEF + EXTRA_TYPES
 
-TYPES_CDEF = """
-typedef int fdb_error_t;
-typedef int fdb_bool_t;
-typedef struct FDBFuture FDBFuture;
-typedef struct FDBDatabase FDBDatabase;
-typedef struct FDBTenant FDBTenant;
-typedef struct FDBTransaction FDBTransaction;
-typedef void (*FDBCallback)(FDBFuture *future, void *callback_parameter);
-"""
+#: The C source the compiler sees: the driver's typedefs and structs, the structs under the
+#: 4-byte packing of `fdb_c_types.h`.
+C_TYPES = (
+    "#include <stdint.h>\n"
+    + TYPES_CDEF
+    + "#pragma pack(push, 4)\n"
+    + _cdef.PACKED_CDEF
+    + "#pragma pack(pop)\n"
+)
 
-# Every symbol `fdb.api_version(730)` binds, plus what found's driver calls, plus two counters
-# the driver's tests read (`found_shim_*`).
-EXPORTS = """
-const char *fdb_get_error(fdb_error_t code);
-fdb_bool_t fdb_error_predicate(int predicate_test, fdb_error_t code);
-fdb_error_t fdb_select_api_version_impl(int runtime_version, int header_version);
-int fdb_get_max_api_version(void);
-const char *fdb_get_client_version(void);
-fdb_error_t fdb_network_set_option(int option, const uint8_t *value, int value_length);
-fdb_error_t fdb_setup_network(void);
-fdb_error_t fdb_run_network(void);
-fdb_error_t fdb_stop_network(void);
-fdb_error_t fdb_add_network_thread_completion_hook(void (*hook)(void *), void *hook_parameter);
+# API mode takes the packed layout from the compiler (`C_TYPES`): the driver's structs, each
+# declared open ("...;") so that cffi asks the compiler for offsets and size.
+STRUCTS_CDEF = _cdef.PACKED_CDEF.replace("} FDBKey", "...; } FDBKey")
+if STRUCTS_CDEF.count("...;") != 2:  # the driver's struct text changed shape: fail loudly
+    raise RuntimeError("cannot derive the test library's struct declarations from _cdef")
 
-void fdb_future_cancel(FDBFuture *f);
-void fdb_future_release_memory(FDBFuture *f);
-void fdb_future_destroy(FDBFuture *f);
-fdb_error_t fdb_future_block_until_ready(FDBFuture *f);
-fdb_bool_t fdb_future_is_ready(FDBFuture *f);
-fdb_error_t fdb_future_set_callback(FDBFuture *f, FDBCallback callback, void *callback_parameter);
-fdb_error_t fdb_future_get_error(FDBFuture *f);
-fdb_error_t fdb_future_get_int64(FDBFuture *f, int64_t *out);
+#: Exported beyond what found's driver calls: what `fdb.api_version(730)` also binds, and two
+#: counters the driver's tests read (`found_shim_*`).
+EXTRA_EXPORTS = """
 fdb_error_t fdb_future_get_uint64(FDBFuture *f, uint64_t *out);
-fdb_error_t fdb_future_get_key(FDBFuture *f, const uint8_t **out_key, int *out_key_length);
-fdb_error_t fdb_future_get_value(FDBFuture *f, fdb_bool_t *out_present,
-                                 const uint8_t **out_value, int *out_value_length);
-fdb_error_t fdb_future_get_keyvalue_array(FDBFuture *f, const FDBKeyValue **out_kv,
-                                          int *out_count, fdb_bool_t *out_more);
-fdb_error_t fdb_future_get_key_array(FDBFuture *f, const FDBKey **out_key_array, int *out_count);
-fdb_error_t fdb_future_get_string_array(FDBFuture *f, const char ***out_strings, int *out_count);
-
-fdb_error_t fdb_create_database(const char *cluster_file_path, FDBDatabase **out_database);
-void fdb_database_destroy(FDBDatabase *d);
-fdb_error_t fdb_database_set_option(FDBDatabase *d, int option, const uint8_t *value,
-                                    int value_length);
-fdb_error_t fdb_database_create_transaction(FDBDatabase *d, FDBTransaction **out_transaction);
 fdb_error_t fdb_database_open_tenant(FDBDatabase *d, const uint8_t *tenant_name,
                                      int tenant_name_length, FDBTenant **out_tenant);
 FDBFuture *fdb_database_get_client_status(FDBDatabase *d);
@@ -103,57 +60,12 @@ void fdb_tenant_destroy(FDBTenant *t);
 FDBFuture *fdb_tenant_get_id(FDBTenant *t);
 fdb_error_t fdb_tenant_create_transaction(FDBTenant *t, FDBTransaction **out_transaction);
 
-void fdb_transaction_destroy(FDBTransaction *tr);
-void fdb_transaction_cancel(FDBTransaction *tr);
-void fdb_transaction_reset(FDBTransaction *tr);
-fdb_error_t fdb_transaction_set_option(FDBTransaction *tr, int option, const uint8_t *value,
-                                       int value_length);
-void fdb_transaction_set_read_version(FDBTransaction *tr, int64_t version);
-FDBFuture *fdb_transaction_get_read_version(FDBTransaction *tr);
-FDBFuture *fdb_transaction_get(FDBTransaction *tr, const uint8_t *key_name, int key_name_length,
-                               fdb_bool_t snapshot);
-FDBFuture *fdb_transaction_get_key(FDBTransaction *tr, const uint8_t *key_name,
-                                   int key_name_length, fdb_bool_t or_equal, int offset,
-                                   fdb_bool_t snapshot);
-FDBFuture *fdb_transaction_get_range(FDBTransaction *tr,
-                                     const uint8_t *begin_key_name, int begin_key_name_length,
-                                     fdb_bool_t begin_or_equal, int begin_offset,
-                                     const uint8_t *end_key_name, int end_key_name_length,
-                                     fdb_bool_t end_or_equal, int end_offset,
-                                     int limit, int target_bytes, int mode, int iteration,
-                                     fdb_bool_t snapshot, fdb_bool_t reverse);
-FDBFuture *fdb_transaction_get_estimated_range_size_bytes(
-    FDBTransaction *tr, const uint8_t *begin_key_name, int begin_key_name_length,
-    const uint8_t *end_key_name, int end_key_name_length);
-FDBFuture *fdb_transaction_get_range_split_points(
-    FDBTransaction *tr, const uint8_t *begin_key_name, int begin_key_name_length,
-    const uint8_t *end_key_name, int end_key_name_length, int64_t chunk_size);
-FDBFuture *fdb_transaction_get_addresses_for_key(FDBTransaction *tr, const uint8_t *key_name,
-                                                 int key_name_length);
-void fdb_transaction_set(FDBTransaction *tr, const uint8_t *key_name, int key_name_length,
-                         const uint8_t *value, int value_length);
-void fdb_transaction_clear(FDBTransaction *tr, const uint8_t *key_name, int key_name_length);
-void fdb_transaction_clear_range(FDBTransaction *tr, const uint8_t *begin_key_name,
-                                 int begin_key_name_length, const uint8_t *end_key_name,
-                                 int end_key_name_length);
-void fdb_transaction_atomic_op(FDBTransaction *tr, const uint8_t *key_name, int key_name_length,
-                               const uint8_t *param, int param_length, int operation_type);
-fdb_error_t fdb_transaction_add_conflict_range(FDBTransaction *tr,
-                                               const uint8_t *begin_key_name,
-                                               int begin_key_name_length,
-                                               const uint8_t *end_key_name,
-                                               int end_key_name_length, int type);
-FDBFuture *fdb_transaction_watch(FDBTransaction *tr, const uint8_t *key_name,
-                                 int key_name_length);
-FDBFuture *fdb_transaction_commit(FDBTransaction *tr);
-fdb_error_t fdb_transaction_get_committed_version(FDBTransaction *tr, int64_t *out_version);
-FDBFuture *fdb_transaction_get_versionstamp(FDBTransaction *tr);
-FDBFuture *fdb_transaction_get_approximate_size(FDBTransaction *tr);
-FDBFuture *fdb_transaction_on_error(FDBTransaction *tr, fdb_error_t error);
-
 int found_shim_live_futures(void);
 int found_shim_bad_destroys(void);
 """
+
+#: Every entry point the test library exports: the driver's declarations, one source of truth.
+EXPORTS = _cdef.FUNCTIONS_CDEF + EXTRA_EXPORTS
 
 INIT_CODE = """
 import sys
@@ -170,6 +82,8 @@ def _sources_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(HERE.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
+    for text in (C_TYPES, TYPES_CDEF, STRUCTS_CDEF, EXPORTS):  # the driver's declarations too
+        digest.update(text.encode())
     digest.update(sys.executable.encode() + sys.version.encode() + str(REPO).encode())
     return digest.hexdigest()[:16]
 

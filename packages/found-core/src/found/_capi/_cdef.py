@@ -5,6 +5,10 @@ key-value structs live under `#pragma pack(push, 4)` in `fdb_c_types.h`: on LP64
 12 bytes and an `FDBKeyValue` 24 bytes (value pointer at offset 12), which natural alignment would
 get wrong. `PACKED_CDEF` must be given to `ffi.cdef(..., pack=4)` before `CDEF`.
 Enum parameters (options, streaming mode, mutation type, conflict type) are plain `int` on the ABI.
+
+The parts are kept apart (`TYPES_CDEF`, `PACKED_CDEF`, `FUNCTIONS_CDEF`) because the test
+library (`bindingtester/shim`) builds its exports from the same text: one source of truth for
+both sides of the C API.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ typedef struct FDBKeyValue {
 } FDBKeyValue;
 """
 
-CDEF = """
+TYPES_CDEF = """
 typedef int fdb_error_t;
 typedef int fdb_bool_t;
 typedef struct FDBFuture FDBFuture;
 typedef struct FDBDatabase FDBDatabase;
 typedef struct FDBTransaction FDBTransaction;
 typedef void (*FDBCallback)(FDBFuture *future, void *callback_parameter);
+"""
 
+FUNCTIONS_CDEF = """
 const char *fdb_get_error(fdb_error_t code);
 fdb_bool_t fdb_error_predicate(int predicate_test, fdb_error_t code);
 fdb_error_t fdb_select_api_version_impl(int runtime_version, int header_version);
@@ -115,3 +121,5 @@ FDBFuture *fdb_transaction_get_versionstamp(FDBTransaction *tr);
 FDBFuture *fdb_transaction_get_approximate_size(FDBTransaction *tr);
 FDBFuture *fdb_transaction_on_error(FDBTransaction *tr, fdb_error_t error);
 """
+
+CDEF = TYPES_CDEF + FUNCTIONS_CDEF
