@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -62,7 +63,7 @@ async def test_load_stays_under_the_transaction_limit(db) -> None:
     """A load larger than one transaction may carry is split, never refused (2101)."""
     store = fresh()
     blob = "x" * 2_000
-    count = 2_000  # ~ 2,000 tuples x 3 keys x 3 x 2 KB = 36 MB of transaction size
+    count = 5_000  # 5,000 tuples x 3 keys x 2 KB = 30 MB of mutations
     done = await nstore.load(db, store, ((i, blob, i) for i in range(count)))
     assert done.tuples == count
     assert done.transactions >= 4
@@ -75,3 +76,29 @@ async def test_load_rejects_bad_tuples(db) -> None:
         await nstore.load(db, store, [(1, 2, 3), (1, 2)])
     # the first batch was never committed: validation happens before the batch is sent
     assert await total(db, store) == 0
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+async def test_load_conflicts_with_a_concurrent_reader(db, index) -> None:
+    """A batch declares one write-conflict range per index instead of one per key: a
+    transaction that read, in any index, a tuple the batch then wrote still conflicts."""
+    store = fresh()
+    await nstore.load(db, store, [(0, "p", "a"), (9, "q", "z")])
+    pattern = [(5, var("p"), var("o")), (var("s"), "r", var("o")), (var("s"), var("p"), "m")]
+    read, loaded = asyncio.Event(), asyncio.Event()
+    attempts = []
+
+    async def reader(tx):
+        attempts.append(await nstore.count(tx, store, *pattern[index]))
+        if len(attempts) == 1:
+            read.set()
+            await loaded.wait()  # the load commits after this read
+        await nstore.add(tx, store, "seen", "count", attempts[-1])
+
+    async def loader():
+        await read.wait()
+        await nstore.load(db, store, [(1, "p", "b"), (5, "r", "m"), (8, "q", "y")])
+        loaded.set()
+
+    await asyncio.gather(found.transactional(db, reader), loader())
+    assert attempts == [0, 1]  # the first attempt conflicted (1020) and was retried

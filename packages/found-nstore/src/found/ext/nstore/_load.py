@@ -1,27 +1,29 @@
 """Bulk loading: many tuples in as few transactions as FoundationDB's limits allow.
 
-A transaction may carry 10,000,000 bytes (keys, values and conflict ranges counted as
-FoundationDB counts them) and live 5 seconds. `load` packs every item once (a small cache
-serves repeated values), fills a batch up to `BATCH_BYTES` by that accounting, and commits it
-with `found.transactional` (so a conflict retries the same batch) while the next batch is
-packed and written (`IN_FLIGHT`). A batch the database still refuses for its size (2101) or
-age (1007, 1031) is split in two and each half retried, and later batches are kept smaller.
+A transaction may carry 10,000,000 bytes (mutations and conflict ranges counted as
+FoundationDB counts them) and live 5 seconds. `load` packs every item once (a cache serves
+repeated values), fills a batch up to `BATCH_BYTES` by that accounting and `BATCH_KEYS` keys,
+and commits it with `found.transactional` while the next batch is packed and written
+(`IN_FLIGHT`). A batch the database still refuses for its size (2101) or age (1007, 1031) is
+split in two and each half retried, and later batches are kept smaller.
+
+A batch writes its keys without a write-conflict range each and declares instead one range
+per index, from its smallest to its largest key there: the same guarantee for transactions
+that read those keys concurrently (they conflict), some conflicts for transactions that read
+near them, and a much cheaper commit (a batch holds up to 150,000 keys). A batch only writes,
+so it never conflicts itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import logging
+import operator
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
-from typing import (
-    Any,
-    Callable,
-    NamedTuple,
-    Optional,
-    Union,
-)
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import found
 
@@ -31,8 +33,19 @@ log = logging.getLogger(__name__)
 
 #: Target size of one batch, below FoundationDB's 10,000,000 bytes to leave room for overhead.
 BATCH_BYTES = 8_000_000
+#: Keys per batch at most: a longer write phase risks the 5-second transaction age (1007).
+BATCH_KEYS = 150_000
+#: Batches committing at once: while one commits (on the engine's or the network's time),
+#: the next one is packed and written into its own transaction.
+IN_FLIGHT = 2
 #: Errors that mean "this transaction is too big or too slow": split the batch and retry.
 _SPLIT_CODES = (1007, 1031, 2101)
+#: Tuples taken from the source at a time (packed in one synchronous loop).
+_CHUNK = 1_000
+#: Packed items remembered per cached type (exact types: `True` is not `1`).
+_CACHE_SIZE = 65_536
+_NO_CONFLICT = found.TransactionOption.NEXT_WRITE_NO_WRITE_CONFLICT_RANGE
+_WRITE = found.ConflictRangeType.WRITE
 
 
 class LoadProgress(NamedTuple):
@@ -44,18 +57,20 @@ class LoadProgress(NamedTuple):
 
 
 Progress = Callable[[LoadProgress], Any]
-
-#: Batches committing at once: while one commits (on the engine's or the network's time),
-#: the next one is packed and written into its own transaction.
-IN_FLIGHT = 2
-#: Item types whose packed bytes are cached while loading (exact types: `True` is not `1`).
-_CACHED = (str, bytes, int)
-_CACHE_SIZE = 65_536
+#: A batch ready to commit: its keys (one per index per tuple), tuples and bytes.
+Batch = tuple[list[bytes], int, int]
 
 
-async def _apply(tx: Any, keys: list[bytes]) -> None:
+async def _apply(tx: Any, keys: list[bytes], width: int) -> None:
+    """Write `keys` (`width` consecutive keys per tuple, one per index) with empty values,
+    under one write-conflict range per index instead of one per key (see the module doc)."""
+    set_option, set_key = found.set_option, found.set
     for key in keys:
-        found.set(tx, key, b"")  # synchronous: errors surface at the commit
+        set_option(tx, _NO_CONFLICT)
+        set_key(tx, key, b"")  # synchronous: errors surface at the commit
+    for index in range(width):
+        column = keys[index::width]
+        found.add_conflict_range(tx, min(column), max(column) + b"\x00", _WRITE)
 
 
 async def _commit(db: Any, keys: list[bytes], width: int) -> int:
@@ -65,7 +80,7 @@ async def _commit(db: Any, keys: list[bytes], width: int) -> int:
     Returns the number of transactions used.
     """
     try:
-        await found.transactional(db, _apply, keys)
+        await found.transactional(db, _apply, keys, width)
         return 1
     except found.FoundException as exc:
         tuples = len(keys) // width
@@ -76,31 +91,91 @@ async def _commit(db: Any, keys: list[bytes], width: int) -> int:
         return await _commit(db, keys[:half], width) + await _commit(db, keys[half:], width)
 
 
-async def _iterate(tuples: Union[Iterable[Any], AsyncIterable[Any]]) -> AsyncIterator[Any]:
+async def _chunks(tuples: Union[Iterable[Any], AsyncIterable[Any]]) -> AsyncIterator[list[Any]]:
+    """The source in lists of up to `_CHUNK` tuples."""
     if hasattr(tuples, "__aiter__"):
+        chunk = []
         async for items in tuples:
-            yield items
-    else:
-        for items in tuples:
-            yield items
+            chunk.append(items)
+            if len(chunk) >= _CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+        return
+    source = iter(tuples)
+    while True:
+        chunk = list(itertools.islice(source, _CHUNK))
+        if not chunk:
+            return
+        yield chunk
 
 
-class _Packer:
-    """Packs items once each: loaded data repeats its values (predicates, classes, ...)."""
+class _Batcher:
+    """Packs tuples into keys, each item once (loaded data repeats its values: predicates,
+    classes, ...), and cuts the keys into batches within the size budgets."""
 
-    def __init__(self) -> None:
-        self.cache: dict[tuple[type, Any], bytes] = {}
+    def __init__(self, store: NStore) -> None:
+        self.store = store
+        self.width = len(store.indices)
+        self.bytes_budget, self.keys_budget = BATCH_BYTES, BATCH_KEYS
+        self.caches: dict[type, dict[Any, bytes]] = {str: {}, bytes: {}, int: {}}
+        # (index prefix, the packed items in that index's order) per index
+        self.orders = [
+            (store.subspace(i), operator.itemgetter(*order) if len(order) > 1 else None)
+            for i, order in enumerate(store.indices)
+        ]
+        self.keys: list[bytes] = []
+        self.size = 0
 
-    def __call__(self, item: Any) -> bytes:
-        kind = type(item)
-        if kind not in _CACHED:
-            return found.pack((item,))
-        packed = self.cache.get((kind, item))
-        if packed is None:
-            if len(self.cache) >= _CACHE_SIZE:
-                self.cache.clear()
-            packed = self.cache[(kind, item)] = found.pack((item,))
-        return packed
+    def _parts(self, items: Sequence[Any]) -> list[bytes]:
+        parts = []
+        for item in items:
+            cache = self.caches.get(type(item))
+            if cache is None:
+                parts.append(found.pack((item,)))
+                continue
+            part = cache.get(item)
+            if part is None:
+                if len(cache) >= _CACHE_SIZE:
+                    cache.clear()
+                part = cache[item] = found.pack((item,))
+            parts.append(part)
+        return parts
+
+    def add(self, chunk: list[Any]) -> list[Batch]:
+        """Add the tuples of `chunk`; returns the batches they completed."""
+        full: list[Batch] = []
+        n, join, orders = self.store.n, b"".join, self.orders
+        for items in chunk:
+            if type(items) is not tuple:
+                items = tuple(items)
+            if len(items) != n or not all(type(x) in self.caches for x in items):
+                check_items(self.store, items)  # raises on a wrong tuple
+            parts = self._parts(items)
+            new = [
+                prefix + (join(order(parts)) if order is not None else parts[0])
+                for prefix, order in orders
+            ]
+            cost = sum(map(len, new))  # the mutations' bytes (keys, empty values)
+            if self.keys and (
+                self.size + cost > self.bytes_budget or len(self.keys) >= self.keys_budget
+            ):
+                full.append(self.flush())
+            self.keys.extend(new)
+            self.size += cost
+        return full
+
+    def flush(self) -> Batch:
+        """The batch filled so far (possibly empty), and start a new one."""
+        batch = (self.keys, len(self.keys) // self.width, self.size)
+        self.keys, self.size = [], 0
+        return batch
+
+    def shrink(self, factor: int) -> None:
+        """Later batches `factor` times smaller (the database refused one as too big)."""
+        self.bytes_budget = max(self.bytes_budget // factor, 10_000)
+        self.keys_budget = max(self.keys_budget // factor, self.width)
 
 
 async def load(
@@ -116,20 +191,16 @@ async def load(
     `LoadProgress` after each commit, in order. Tuples committed before a failure stay
     committed. Returns the final `LoadProgress`.
     """
-    budget = BATCH_BYTES
     done = LoadProgress(0, 0, 0)
-    width = len(store.indices)
-    pack = _Packer()
-    keys: list[bytes] = []
-    size = 0
+    batcher = _Batcher(store)
     flying: deque[tuple[asyncio.Future[int], int, int]] = deque()
 
     async def settle() -> None:
-        nonlocal done, budget
+        nonlocal done
         task, count, cost = flying.popleft()
         transactions = await task
         if transactions > 1:
-            budget = max(budget // transactions, 10_000)
+            batcher.shrink(transactions)
         done = LoadProgress(
             done.tuples + count, done.transactions + transactions, done.bytes + cost
         )
@@ -138,26 +209,21 @@ async def load(
             if inspect.isawaitable(result):
                 await result
 
-    def launch() -> None:
-        nonlocal keys, size
-        flying.append((asyncio.ensure_future(_commit(db, keys, width)), len(keys) // width, size))
-        keys, size = [], 0
+    async def launch(batch: Batch) -> None:
+        keys, count, cost = batch
+        flying.append((asyncio.ensure_future(_commit(db, keys, batcher.width)), count, cost))
+        while len(flying) >= IN_FLIGHT:
+            await settle()
 
     try:
-        async for items in _iterate(tuples):
-            items = tuple(items)
-            check_items(store, items)
-            new = store.keys(items, [pack(x) for x in items])
-            # mutation (key + empty value) plus write conflict range [key, key + b"\x00")
-            cost = 3 * sum(map(len, new)) + width
-            if keys and size + cost > budget:
-                launch()
-                while len(flying) >= IN_FLIGHT:
-                    await settle()
-            keys.extend(new)
-            size += cost
-        if keys:
-            launch()
+        async for chunk in _chunks(tuples):
+            for batch in batcher.add(chunk):
+                await launch(batch)
+        last = batcher.flush()
+        if last[1]:
+            flying.append(
+                (asyncio.ensure_future(_commit(db, last[0], batcher.width)), last[1], last[2])
+            )
         while flying:
             await settle()
     finally:
