@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from ._options import StreamingMode
 from ._selectors import KeySelector, to_selector
 from ._transaction import Transaction, check_tx
-from ._util import check_bytes, check_int
+from ._util import check_int, check_key
 
 __all__ = [
     "estimated_size_bytes",
@@ -28,16 +28,21 @@ __all__ = [
     "read_version",
 ]
 
-KeyOrSelector = Union[bytes, KeySelector]
+#: A key: bytes, or any object with `as_foundationdb_key()` (a Subspace, a DirectorySubspace).
+KeyLike = Any
+KeyOrSelector = Union[KeyLike, KeySelector]
 
 #: `query` reads limits up to this many rows in one batch (EXACT) instead of ITERATOR paging.
 _EXACT_UP_TO = 1000
 
 
-async def get(tx: Transaction, key: bytes) -> Optional[bytes]:
+async def get(tx: Transaction, key: KeyLike) -> Optional[bytes]:
     """The value of `key`, or None when it has none."""
-    backend = check_tx(tx)._tx
-    key = check_bytes("key", key)
+    if not isinstance(tx, Transaction):
+        check_tx(tx)
+    backend = tx._tx
+    if type(key) is not bytes:
+        key = check_key("key", key)
     try:
         return await backend.get(key, tx.snapshot)
     except asyncio.CancelledError:
@@ -46,7 +51,7 @@ async def get(tx: Transaction, key: bytes) -> Optional[bytes]:
 
 
 async def get_key(tx: Transaction, key_selector: KeyOrSelector) -> bytes:
-    """Resolve a key selector (`found.lt/lte/gt/gte(...)`; plain bytes mean `gte`) to a key."""
+    """Resolve a key selector (`found.lt/lte/gt/gte(...)`; plain keys mean `gte`) to a key."""
     backend = check_tx(tx)._tx
     sel = to_selector("key_selector", key_selector)
     try:
@@ -67,12 +72,98 @@ async def read_version(tx: Transaction) -> int:
 
 
 def _mode(mode: Union[int, str]) -> int:
+    if type(mode) is int:
+        return mode
     if isinstance(mode, str):
         member = StreamingMode.__members__.get(mode.upper().replace("-", "_"))
         if member is None:
             raise ValueError(f"unknown streaming mode {mode!r}")
         return int(member)
     return check_int("mode", mode)
+
+
+class _RangeRead:
+    """Where a paged range read stands: the selectors still to read between, how many rows
+    may still come, the streaming mode and iteration number of the next page."""
+
+    __slots__ = (
+        "backend",
+        "begin",
+        "done",
+        "end",
+        "iteration",
+        "limit",
+        "mode",
+        "remaining",
+        "reverse",
+        "snapshot",
+    )
+
+    def __init__(
+        self,
+        tx: Transaction,
+        key: KeyOrSelector,
+        other: KeyOrSelector,
+        limit: int,
+        mode: Union[int, str],
+        reverse: Optional[bool],
+    ) -> None:
+        self.backend = check_tx(tx)._tx
+        begin = to_selector("key", key)
+        end = to_selector("other", other)
+        self.limit = self.remaining = check_int("limit", limit)
+        mode_code = _mode(mode)
+        if reverse is None:
+            descending = begin.key > end.key
+            if descending:
+                top = KeySelector(begin.key, True, 1) if not isinstance(key, KeySelector) else begin
+                begin, end = end, top
+        else:
+            descending = bool(reverse)
+        if mode_code == StreamingMode.ITERATOR and 0 < limit <= _EXACT_UP_TO:
+            # A small limit is read in one batch, as the official binding's to_list() does:
+            # the rows are the same, and paging 4 KB at a time would cost several round trips.
+            mode_code = StreamingMode.EXACT
+        self.begin, self.end, self.reverse, self.mode = begin, end, descending, mode_code
+        self.snapshot = tx.snapshot
+        self.iteration = 1
+        self.done = False
+
+    async def page(self) -> list[tuple[bytes, bytes]]:
+        """The next page of rows; sets `done` once no page follows."""
+        backend, begin, end = self.backend, self.begin, self.end
+        try:
+            pairs, more = await backend.get_range(
+                begin.key,
+                begin.or_equal,
+                begin.offset,
+                end.key,
+                end.or_equal,
+                end.offset,
+                self.remaining,
+                0,
+                self.mode,
+                self.iteration,
+                self.snapshot,
+                self.reverse,
+            )
+        except asyncio.CancelledError:
+            backend.cancel()
+            raise
+        if not pairs or not more:
+            self.done = True
+            return pairs
+        if self.limit > 0:
+            self.remaining -= len(pairs)
+            if self.remaining <= 0:
+                self.done = True
+                return pairs
+        self.iteration += 1
+        if self.reverse:
+            self.end = KeySelector(pairs[-1][0], False, 1)
+        else:
+            self.begin = KeySelector(pairs[-1][0], True, 1)
+        return pairs
 
 
 async def query(
@@ -86,73 +177,24 @@ async def query(
 ) -> AsyncIterator[tuple[bytes, bytes]]:
     """Yield the `(key, value)` pairs of a range, page by page.
 
-    `key` and `other` are bytes or key selectors. Without `reverse`, the order follows the
-    arguments as in 0.13: `key < other` reads `[key, other)` ascending; `key > other` reads
-    from `key` down to `other`, both included when given as bytes. With `reverse=True` or
-    `False`, the range is always `[key, other)` and `reverse` only sets the order. `limit=0`
-    means no limit; `mode` is a `STREAMING_MODE_*` code (or name). With the default ITERATOR
-    mode, a limit of at most 1,000 rows is fetched in one batch."""
-    backend = check_tx(tx)._tx
-    begin = to_selector("key", key)
-    end = to_selector("other", other)
-    limit = check_int("limit", limit)
-    mode_code = _mode(mode)
-    if reverse is None:
-        descending = begin.key > end.key
-        if descending:
-            top = KeySelector(begin.key, True, 1) if not isinstance(key, KeySelector) else begin
-            begin, end = end, top
-    else:
-        descending = bool(reverse)
-    if mode_code == StreamingMode.ITERATOR and 0 < limit <= _EXACT_UP_TO:
-        # A small limit is read in one batch, as the official binding's to_list() does: the
-        # rows are the same, and paging 4 KB at a time would cost several round trips.
-        mode_code = StreamingMode.EXACT
-    snapshot = tx.snapshot
-    iteration = 1
-    remaining = limit
-    while True:
-        try:
-            pairs, more = await backend.get_range(
-                begin.key,
-                begin.or_equal,
-                begin.offset,
-                end.key,
-                end.or_equal,
-                end.offset,
-                remaining,
-                0,
-                mode_code,
-                iteration,
-                snapshot,
-                descending,
-            )
-        except asyncio.CancelledError:
-            backend.cancel()
-            raise
-        if not pairs:
-            return
-        for pair in pairs:
+    `key` and `other` are keys (bytes or objects with `as_foundationdb_key()`) or key
+    selectors. Without `reverse`, the order follows the arguments as in 0.13: `key < other`
+    reads `[key, other)` ascending; `key > other` reads from `key` down to `other`, both
+    included when given as keys. With `reverse=True` or `False`, the range is always
+    `[key, other)` and `reverse` only sets the order. `limit=0` means no limit; `mode` is a
+    `STREAMING_MODE_*` code (or name). With the default ITERATOR mode, a limit of at most
+    1,000 rows is fetched in one batch."""
+    read = _RangeRead(tx, key, other, limit, mode, reverse)
+    while not read.done:
+        for pair in await read.page():
             yield pair
-        if not more:
-            return
-        if limit > 0:
-            remaining -= len(pairs)
-            if remaining <= 0:
-                return
-        iteration += 1
-        last = pairs[-1][0]
-        if descending:
-            end = KeySelector(last, False, 1)
-        else:
-            begin = KeySelector(last, True, 1)
 
 
-async def estimated_size_bytes(tx: Transaction, begin: bytes, end: bytes) -> int:
+async def estimated_size_bytes(tx: Transaction, begin: KeyLike, end: KeyLike) -> int:
     """An estimate of the bytes stored in `[begin, end)` (coarse below a few megabytes)."""
     backend = check_tx(tx)._tx
-    begin = check_bytes("begin", begin)
-    end = check_bytes("end", end)
+    begin = check_key("begin", begin)
+    end = check_key("end", end)
     try:
         return await backend.get_estimated_range_size_bytes(begin, end)
     except asyncio.CancelledError:
@@ -161,13 +203,13 @@ async def estimated_size_bytes(tx: Transaction, begin: bytes, end: bytes) -> int
 
 
 async def get_range_split_points(
-    tx: Transaction, begin: bytes, end: bytes, chunk_size: int
+    tx: Transaction, begin: KeyLike, end: KeyLike, chunk_size: int
 ) -> list[bytes]:
     """Keys that cut `[begin, end)` into chunks of about `chunk_size` bytes, as the database
     reports them (FoundationDB includes `begin` and `end` themselves)."""
     backend = check_tx(tx)._tx
-    begin = check_bytes("begin", begin)
-    end = check_bytes("end", end)
+    begin = check_key("begin", begin)
+    end = check_key("end", end)
     chunk_size = check_int("chunk_size", chunk_size)
     try:
         return await backend.get_range_split_points(begin, end, chunk_size)
@@ -176,10 +218,10 @@ async def get_range_split_points(
         raise
 
 
-async def get_addresses_for_key(tx: Transaction, key: bytes) -> list[str]:
+async def get_addresses_for_key(tx: Transaction, key: KeyLike) -> list[str]:
     """Addresses (`"ip:port"` strings) of the storage servers holding `key`."""
     backend = check_tx(tx)._tx
-    key = check_bytes("key", key)
+    key = check_key("key", key)
     try:
         addresses = await backend.get_addresses_for_key(key)
     except asyncio.CancelledError:
@@ -198,5 +240,8 @@ async def get_range(
 ) -> list[tuple[bytes, bytes]]:
     """Every `(key, value)` pair of `[begin, end)` as a list (0.13's eager range read);
     `reverse` sets the order, `limit=0` means no limit."""
-    pairs = query(tx, begin, end, limit=limit, mode=mode, reverse=bool(reverse))
-    return [pair async for pair in pairs]
+    read = _RangeRead(tx, begin, end, limit, mode, bool(reverse))
+    pairs = await read.page()
+    while not read.done:
+        pairs.extend(await read.page())
+    return pairs

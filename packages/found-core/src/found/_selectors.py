@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, Union
 
-from ._util import check_bytes, check_int
+from ._util import check_int, check_key
 
 __all__ = ["KeySelector", "gt", "gte", "lt", "lte", "to_selector"]
 
@@ -33,30 +33,39 @@ class KeySelector(NamedTuple):
 
 def lt(key: bytes, offset: int = 0) -> KeySelector:
     """The last key strictly less than `key` (moved by `offset`)."""
-    return KeySelector(check_bytes("key", key), False, check_int("offset", offset))
+    return KeySelector(check_key("key", key), False, check_int("offset", offset))
 
 
 def lte(key: bytes, offset: int = 0) -> KeySelector:
     """The last key less than or equal to `key` (moved by `offset`)."""
-    return KeySelector(check_bytes("key", key), True, check_int("offset", offset))
+    return KeySelector(check_key("key", key), True, check_int("offset", offset))
 
 
 def gt(key: bytes, offset: int = 1) -> KeySelector:
     """The first key strictly greater than `key` (moved by `offset - 1`)."""
-    return KeySelector(check_bytes("key", key), True, check_int("offset", offset))
+    return KeySelector(check_key("key", key), True, check_int("offset", offset))
 
 
 def gte(key: bytes, offset: int = 1) -> KeySelector:
     """The first key greater than or equal to `key` (moved by `offset - 1`)."""
-    return KeySelector(check_bytes("key", key), False, check_int("offset", offset))
+    return KeySelector(check_key("key", key), False, check_int("offset", offset))
 
 
 def to_selector(name: str, value: Union[bytes, KeySelector]) -> KeySelector:
-    """`value` as a selector: a KeySelector as is, bytes as `gte(value)`; else TypeError."""
+    """`value` as a selector: a KeySelector as is (its key converted if it is a key object),
+    a key (bytes or an object with `as_foundationdb_key()`) as `gte(value)`; else TypeError."""
+    if type(value) is bytes:
+        return KeySelector(value, False, 1)
     if isinstance(value, KeySelector):
-        check_bytes(f"{name}.key", value.key)
+        key = value.key
+        if type(key) is not bytes:
+            key = check_key(f"{name}.key", key)
+            value = KeySelector(key, value.or_equal, value.offset)
         check_int(f"{name}.offset", value.offset)
         return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return KeySelector(bytes(value), False, 1)
-    raise TypeError(f"{name} must be bytes or a KeySelector, not {type(value).__name__}")
+    if isinstance(value, (bytearray, memoryview)) or hasattr(type(value), "as_foundationdb_key"):
+        return KeySelector(check_key(name, value), False, 1)
+    raise TypeError(
+        f"{name} must be bytes, a KeySelector or have as_foundationdb_key(), "
+        f"not {type(value).__name__}"
+    )

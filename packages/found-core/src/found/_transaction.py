@@ -17,7 +17,7 @@ from typing import Any, Union
 from ._backend import BackendTransaction
 from ._database import Database
 from ._options import ConflictRangeType, OptionValue, TransactionOption, encode_option
-from ._util import check_bytes, check_int
+from ._util import check_int, check_key
 
 __all__ = [
     "Transaction",
@@ -143,13 +143,13 @@ async def get_approximate_size(tx: Transaction) -> int:
 
 
 def add_conflict_range(
-    tx: Transaction, begin: bytes, end: bytes, conflict_type: Union[int, str] = 0
+    tx: Transaction, begin: Any, end: Any, conflict_type: Union[int, str] = 0
 ) -> None:
     """Add a read (`CONFLICT_RANGE_TYPE_READ`, 0) or write (`..._WRITE`, 1) conflict range
     `[begin, end)` to `tx`; `conflict_type` may also be `"read"` / `"write"`."""
     backend = check_tx(tx)._tx
-    begin = check_bytes("begin", begin)
-    end = check_bytes("end", end)
+    begin = check_key("begin", begin)
+    end = check_key("end", end)
     if isinstance(conflict_type, str):
         member = ConflictRangeType.__members__.get(conflict_type.upper())
         if member is None:
@@ -171,13 +171,13 @@ def set_option(
     backend.set_option(code, encoded)
 
 
-def watch(tx: Transaction, key: bytes) -> asyncio.Future[None]:
+def watch(tx: Transaction, key: Any) -> asyncio.Future[None]:
     """Watch `key`: an asyncio future resolved once its value changes after `tx` commits.
 
     Cancel the future when it is no longer needed: each pending watch holds one of the
     database's watch slots (10,000 by default)."""
     backend = check_tx(tx)._tx
-    return backend.watch(check_bytes("key", key))
+    return backend.watch(check_key("key", key))
 
 
 def destroy(tx: Transaction) -> None:

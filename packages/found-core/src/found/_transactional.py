@@ -16,7 +16,7 @@ import inspect
 import struct
 import time
 from collections.abc import Awaitable
-from types import TracebackType
+from types import CoroutineType, TracebackType
 from typing import Any, Callable, Optional, TypeVar
 
 from ._database import Database, TransactionStats
@@ -48,7 +48,8 @@ async def _fire(hooks: list[Callable[..., Awaitable[Any]]], *args: Any) -> None:
 async def _commit(tx: Transaction) -> int:
     """Fire on_commit hooks and commit; returns the approximate size when someone wants it."""
     hooks = tx.db.hooks
-    await _fire(hooks.on_commit, tx)
+    if hooks.on_commit:
+        await _fire(hooks.on_commit, tx)
     size = await tx._tx.get_approximate_size() if hooks.on_post_commit else 0
     await tx._tx.commit()
     return size
@@ -59,6 +60,14 @@ async def _post_commit(tx: Transaction, size: int) -> None:
     if hooks:
         stats = TransactionStats(tx.retries, time.monotonic() - tx.created, size)
         await _fire(hooks, tx, stats)
+
+
+def _check_awaitable(func: Callable[..., Any], pending: Any) -> None:
+    if type(pending) is not CoroutineType and not inspect.isawaitable(pending):
+        raise TypeError(
+            f"func must return an awaitable (be an async function); "
+            f"{getattr(func, '__name__', func)!r} returned {type(pending).__name__}"
+        )
 
 
 async def transactional(
@@ -87,18 +96,21 @@ async def transactional(
         raise TypeError(f"func must be an async function, not {type(func).__name__}")
     tx = _begin(db, snapshot)
     backend = tx._tx
+    hooks = db.hooks
     try:
         while True:
             try:
-                await _fire(db.hooks.on_begin, tx)
+                if hooks.on_begin:
+                    await _fire(hooks.on_begin, tx)
                 pending = func(tx, *args, **kwargs)
-                if not inspect.isawaitable(pending):
-                    raise TypeError(
-                        f"func must return an awaitable (be an async function); "
-                        f"{getattr(func, '__name__', func)!r} returned {type(pending).__name__}"
-                    )
+                if type(pending) is not CoroutineType:
+                    _check_awaitable(func, pending)
                 out = await pending
-                size = await _commit(tx)
+                if hooks.on_commit or hooks.on_post_commit:
+                    size = await _commit(tx)
+                else:
+                    size = 0
+                    await backend.commit()
             except FoundException as exc:
                 try:
                     await backend.on_error(exc.code)
@@ -109,7 +121,8 @@ async def transactional(
                 tx.retries += 1
                 tx.vars.clear()
                 continue
-            await _post_commit(tx, size)
+            if hooks.on_post_commit:
+                await _post_commit(tx, size)
             return out
     except asyncio.CancelledError:
         backend.cancel()

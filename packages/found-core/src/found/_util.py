@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["DONE", "all", "check_bytes", "check_int", "co", "limit", "next_prefix"]
+__all__ = ["DONE", "all", "check_bytes", "check_int", "check_key", "co", "limit", "next_prefix"]
 
 
 class _Done:
@@ -43,6 +43,33 @@ def check_bytes(name: str, value: Any) -> bytes:
     raise TypeError(f"{name} must be bytes, not {type(value).__name__}")
 
 
+def check_key(name: str, value: Any) -> bytes:
+    """A key argument as bytes, or TypeError naming the argument and the type.
+
+    As in FoundationDB's bindings, a key may be any object with an `as_foundationdb_key()`
+    method (`found.Subspace`, `found.DirectorySubspace`, ...), which is called and must
+    return bytes; bytearray/memoryview are copied. Values never go through this: they are
+    bytes only (`check_bytes`)."""
+    if type(value) is bytes:
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    convert = getattr(type(value), "as_foundationdb_key", None)
+    if convert is None:
+        raise TypeError(
+            f"{name} must be bytes or have as_foundationdb_key(), not {type(value).__name__}"
+        )
+    key = convert(value)
+    if type(key) is bytes:
+        return key
+    if isinstance(key, (bytes, bytearray, memoryview)):
+        return bytes(key)
+    raise TypeError(
+        f"{name}: {type(value).__name__}.as_foundationdb_key() returned "
+        f"{type(key).__name__}, not bytes"
+    )
+
+
 def check_int(name: str, value: Any) -> int:
     """`value` as int (bools refused), or TypeError naming the argument."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -55,7 +82,7 @@ def next_prefix(key: bytes) -> bytes:
 
     Trailing 0xFF bytes are dropped and the last remaining byte is incremented; a key made
     only of 0xFF bytes (or empty) has no such key and raises ValueError."""
-    key = check_bytes("key", key)
+    key = check_key("key", key)
     stripped = key.rstrip(b"\xff")
     if not stripped:
         raise ValueError("key must contain at least one byte that is not 0xFF")

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 from ._errors import error
 from ._options import MutationType
 from ._transaction import Transaction, check_tx
-from ._util import DONE, check_bytes, check_int
+from ._util import DONE, check_bytes, check_int, check_key
 
 __all__ = [
     "add",
@@ -35,6 +35,10 @@ __all__ = [
 ]
 
 
+#: A key: bytes, or any object with `as_foundationdb_key()` (a Subspace, a DirectorySubspace).
+KeyLike = Any
+
+
 def _writable(tx: Any) -> Transaction:
     tx = check_tx(tx)
     if tx.snapshot:
@@ -42,21 +46,26 @@ def _writable(tx: Any) -> Transaction:
     return tx
 
 
-def set(tx: Transaction, key: bytes, value: bytes) -> Any:
+def set(tx: Transaction, key: KeyLike, value: bytes) -> Any:
     """Associate `key` with `value` in `tx`."""
-    backend = _writable(tx)._tx
-    backend.set(check_bytes("key", key), check_bytes("value", value))
+    if not isinstance(tx, Transaction) or tx.snapshot:
+        _writable(tx)
+    if type(key) is not bytes:
+        key = check_key("key", key)
+    if type(value) is not bytes:
+        value = check_bytes("value", value)
+    tx._tx.set(key, value)
     return DONE
 
 
-def clear(tx: Transaction, key: bytes, other: Optional[bytes] = None) -> Any:
+def clear(tx: Transaction, key: KeyLike, other: Optional[KeyLike] = None) -> Any:
     """Remove `key`, or with `other` every key in `[key, other)` (`other` itself is kept)."""
     backend = _writable(tx)._tx
-    key = check_bytes("key", key)
+    key = check_key("key", key)
     if other is None:
         backend.clear(key)
     else:
-        backend.clear_range(key, check_bytes("other", other))
+        backend.clear_range(key, check_key("other", other))
     return DONE
 
 
@@ -67,10 +76,10 @@ def set_read_version(tx: Transaction, version: int) -> Any:
     return DONE
 
 
-def _atomic(code: int, name: str, doc: str) -> Callable[[Transaction, bytes, bytes], Any]:
-    def operation(tx: Transaction, key: bytes, param: bytes) -> Any:
+def _atomic(code: int, name: str, doc: str) -> Callable[[Transaction, KeyLike, bytes], Any]:
+    def operation(tx: Transaction, key: KeyLike, param: bytes) -> Any:
         backend = _writable(tx)._tx
-        backend.atomic_op(check_bytes("key", key), check_bytes("param", param), code)
+        backend.atomic_op(check_key("key", key), check_bytes("param", param), code)
         return DONE
 
     operation.__name__ = operation.__qualname__ = name

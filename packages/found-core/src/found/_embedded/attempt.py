@@ -40,20 +40,23 @@ class Attempt:
 
     def __init__(self, database: EmbeddedDatabase) -> None:
         self._database = database
+        self._engine = database.engine
         self._created = time.monotonic()
         self._timer: Optional[asyncio.TimerHandle] = None
         self._waiters: set[asyncio.Future[Any]] = set()
         self._committed_version = -1
-        self._options = TxOptions(database.snapshot_ryw)
 
     def _start_attempt(self, keep_persistent: bool) -> None:
-        persistent = self._options.persistent if keep_persistent else {}
-        options = TxOptions(self._database.snapshot_ryw)
-        for code, value in self._database.tx_defaults.items():
-            options.apply(code, value)
-        for code, value in persistent.items():
-            options.apply(code, value)
-        options.persistent = dict(persistent)
+        database = self._database
+        options = TxOptions(database.snapshot_ryw)
+        if database.tx_defaults:
+            for code, value in database.tx_defaults.items():
+                options.apply(code, value)
+        if keep_persistent and self._options.persistent:
+            persistent = self._options.persistent
+            for code, value in persistent.items():
+                options.apply(code, value)
+            options.persistent = dict(persistent)
         self._options = options
         self._writes = WriteMap()
         self._mutations: list[Mutation] = []
@@ -70,14 +73,19 @@ class Attempt:
         self._had_io = False
         self._watches = Watches()
         self._stamp_futures: list[asyncio.Future[bytes]] = []
-        self._schedule_timeout()
+        if self._timer is not None or options.timeout_ms > 0:
+            self._schedule_timeout()
 
     def _end_attempt(self, code: int) -> None:
         """Abandon the attempt: pending watches and versionstamps fail with `code`."""
-        self._watches.fail_all(code)
-        self._settle_stamps(None, code)
-        self._fail_waiters(code)
-        self._stop_timer()
+        if self._watches.pending:
+            self._watches.fail_all(code)
+        if self._stamp_futures:
+            self._settle_stamps(None, code)
+        if self._waiters:
+            self._fail_waiters(code)
+        if self._timer is not None:
+            self._stop_timer()
 
     # -- poison, deferred errors, timeout ------------------------------------------------------
 
@@ -186,7 +194,7 @@ class Attempt:
 
     def _version(self) -> int:
         if self._read_version is None:
-            engine = self._database.engine
+            engine = self._engine
             self._read_version = engine.latest_version()
             self._version_at = engine.clock()
             self._granted = True
@@ -196,7 +204,7 @@ class Attempt:
         """A read version chosen by the user: its age counts from now, and every read asks
         the engine whether it is readable (it may be in the future, or already too old)."""
         self._read_version = version
-        self._version_at = self._database.engine.clock()
+        self._version_at = self._engine.clock()
         self._granted = False
 
     def _aged_version(self) -> tuple[int, int]:
@@ -205,7 +213,7 @@ class Attempt:
         version = self._read_version
         if version is None:
             version = self._version()
-        age = self._database.engine.clock() - self._version_at
+        age = self._engine.clock() - self._version_at
         if age > MAX_AGE:
             raise error(1007)
         return version, age
@@ -219,7 +227,7 @@ class Attempt:
         """
         version, age = self._aged_version()
         if age >= TRUSTED or not self._granted:
-            self._database.engine.check_read_version(version)
+            self._engine.check_read_version(version)
         return version
 
     def _view(self, snapshot: bool) -> View:
@@ -231,7 +239,7 @@ class Attempt:
         options = self._options
         use_writes = not options.ryw_disabled and (not snapshot or options.snapshot_ryw > 0)
         return View(
-            self._database.engine,
+            self._engine,
             version,
             self._writes if use_writes else None,
             options.bypass_unreadable,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .attempt import METADATA_VERSION_KEY, TRUSTED
+from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
@@ -99,23 +99,34 @@ class EmbeddedTransaction(Writes):
 
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
         """The value of `key` seen by this transaction, or None."""
-        self._check()
         options = self._options
-        if key.startswith(special.SPECIAL_BEGIN):
-            return special.get(self._special_rows(), key)
-        if key >= options.max_read_key and key != METADATA_VERSION_KEY:
-            raise error(2004)
-        if len(key) > options.max_key_size(key):
+        if (
+            self._commit_started
+            or self._poison is not None
+            or self._deferred is not None
+            or options.timeout_ms
+        ):
+            self._check()
+        if key >= b"\xff":  # special keys, system keys, the metadata version
+            if key.startswith(special.SPECIAL_BEGIN):
+                return special.get(self._special_rows(), key)
+            if key >= options.max_read_key and key != METADATA_VERSION_KEY:
+                raise error(2004)
+        if len(key) > 10_000 and len(key) > options.max_key_size(key):
             return None
         version = self._read_version
-        engine = self._database.engine
+        engine = self._engine
         if version is None or not self._granted or engine.clock() - self._version_at >= TRUSTED:
             version = self._fresh_version()  # else granted < 2 s ago: see `_fresh_version`
         self._had_io = True
-        if self._writes.empty():  # nothing written yet: straight to the engine
-            value = engine.get(key, version)
-        else:
-            value = self._view_at(version, snapshot).get(key)
+        writes = self._writes
+        if not writes.entries and not writes.clear_starts and not writes.unreadable_ranges:
+            value = engine.get(key, version)  # nothing written yet: straight to the engine
+            if not snapshot:
+                self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
+                self._read_conflicts.append((key, key + b"\x00"))
+            return value
+        value = self._view_at(version, snapshot).get(key)
         if not snapshot:
             self._read_conflict_key(key)
         return value
@@ -189,7 +200,7 @@ class EmbeddedTransaction(Writes):
         self._check()
         if begin > end:
             raise error(2005)
-        return int(self._database.engine.estimated_range_size_bytes(begin, end))
+        return int(self._engine.estimated_range_size_bytes(begin, end))
 
     async def get_range_split_points(
         self, begin: bytes, end: bytes, chunk_size: int
@@ -200,7 +211,7 @@ class EmbeddedTransaction(Writes):
             raise error(2005)
         if chunk_size <= 0:
             raise error(2000)
-        return list(self._database.engine.range_split_points(begin, end, chunk_size))
+        return list(self._engine.range_split_points(begin, end, chunk_size))
 
     async def get_addresses_for_key(self, key: bytes) -> list[bytes]:
         """The one local "storage server" address: the embedded engine is in-process."""
@@ -260,7 +271,7 @@ class EmbeddedTransaction(Writes):
             if size > self._options.size_limit:
                 raise error(2101)
             version = self._aged_version()[0]  # the engine checks its window itself
-            commit = self._database.engine.commit(version, self._mutations, reads, writes)
+            commit = self._engine.commit(version, self._mutations, reads, writes)
             committed, stamp = await self._wait(asyncio.ensure_future(commit))
         except FoundException as exc:
             self._fail_commit(exc)
