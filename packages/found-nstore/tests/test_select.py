@@ -350,3 +350,42 @@ async def test_planner_counts_on_past_the_limit(db, monkeypatch) -> None:
     order = await found.transactional(db, scenario, [kind, size])
     assert len(estimates) == 2  # both past FAR_LIMIT: left to the estimate
     assert order in ([size, kind], [kind, size])  # a cluster may not estimate this small
+
+
+async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypatch):
+    """A join probes a page's bindings one by one while the backend's reads complete at once
+    (the embedded engine) and concurrently once one has suspended (the C API, a cluster,
+    here also forced by a read that yields to the loop); the results are the same."""
+    from found.ext.nstore import _select, _template
+
+    store = nstore.make("probes", ("test-probes", uuid.uuid4()), 3)
+    facts = [(i, "knows", i + 1) for i in range(150)] + [(i, "age", i % 3) for i in range(151)]
+    await nstore.load(db, store, facts)
+    patterns = [(var("a"), "knows", var("b")), (var("b"), "age", 1)]
+    expected = [(i, i + 1) for i in range(150) if i % 3 == 0]
+    gathered = []
+    real_gather, real_get = _select._gather, found.get
+
+    async def recording(tx, probe, page, out):
+        gathered.append(len(page))
+        await real_gather(tx, probe, page, out)
+
+    async def scenario(tx):
+        return [b async for b in nstore.query(tx, store, *patterns, ordered=True)]
+
+    monkeypatch.setattr(_select, "_gather", recording)
+    monkeypatch.setattr(_select, "CONCURRENT_PROBES", 16)
+    got = await found.transactional(db, scenario)
+    assert sorted((b["a"], b["b"]) for b in got) == expected
+    if backend_name == "embedded":
+        assert gathered == []
+
+    async def yielding(*args, **kwargs):  # the second pattern is fully bound: point reads
+        await asyncio.sleep(0)
+        return await real_get(*args, **kwargs)
+
+    monkeypatch.setattr(_template.found, "get", yielding)
+    gathered.clear()
+    got = await found.transactional(db, scenario)
+    assert sorted((b["a"], b["b"]) for b in got) == expected
+    assert sum(gathered) == 149  # every binding but the first, which told the mode
