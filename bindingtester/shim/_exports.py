@@ -86,7 +86,7 @@ def install(ffi: Any) -> None:
         with net.lock:
             if net.state != "new":
                 return 2009
-            net.loop = asyncio.new_event_loop()
+            net.loop = rt.NetworkLoop()
             net.state = "setup"
         return 0
 

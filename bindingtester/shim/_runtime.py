@@ -19,11 +19,51 @@ import sys
 import threading
 from typing import Any, Callable, Optional
 
+# Bound at import from the implementation module, never looked up on `contextvars` at call
+# time: see `NetworkLoop`.
+try:
+    from _contextvars import Context, copy_context
+except ImportError:  # pragma: no cover - an implementation without the private module
+    from contextvars import Context, copy_context
+
 log = logging.getLogger("found.shim")
 
 ffi: Any = None  # the embedded module's FFI, set by _exports.install
 LIVE: dict[int, Any] = {}
 counters = {"bad_destroys": 0}
+
+
+class NetworkLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+    """The network thread's event loop: every callback runs in a context of its own.
+
+    asyncio runs each callback inside a `contextvars.Context`, and a Context can be entered
+    by one thread at a time. On Python < 3.11 the Runner backport that pytest-asyncio uses
+    replaces `contextvars.copy_context` (and `asyncio.tasks.Task`) process-wide while it
+    creates a task, so a handle or task created on any other thread during that window
+    carries the test thread's own Context. Run on this thread, it entered that Context;
+    when the test loop then stepped its task in it, the step failed ("cannot enter
+    context") and was dropped, and the test loop waited forever. Here a given context is
+    copied and a missing one is copied with the C function bound at import, so no callback
+    of this loop can hold a Context another thread uses. Nothing on the network loop uses
+    context variables, so running each callback in a copy changes nothing else.
+    """
+
+    def call_soon(self, callback: Any, *args: Any, context: Optional[Context] = None) -> Any:
+        return super().call_soon(callback, *args, context=_own(context))
+
+    def call_soon_threadsafe(
+        self, callback: Any, *args: Any, context: Optional[Context] = None
+    ) -> Any:
+        return super().call_soon_threadsafe(callback, *args, context=_own(context))
+
+    def call_at(
+        self, when: float, callback: Any, *args: Any, context: Optional[Context] = None
+    ) -> Any:
+        return super().call_at(when, callback, *args, context=_own(context))
+
+
+def _own(context: Optional[Context]) -> Context:
+    return copy_context() if context is None else context.copy()
 
 
 class Network:
