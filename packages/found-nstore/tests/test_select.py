@@ -389,3 +389,32 @@ async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypa
     got = await found.transactional(db, scenario)
     assert sorted((b["a"], b["b"]) for b in got) == expected
     assert sum(gathered) == 149  # every binding but the first, which told the mode
+
+
+async def test_planner_starts_from_a_single_match_without_counting_the_rest(db, monkeypatch):
+    """A pattern with at most one match (counted first among the most-bound) starts the query
+    and the others are not counted; its row is not read twice."""
+    store = nstore.make("single", ("test-single", uuid.uuid4()), 3)
+    facts = [(i, "knows", i + 1) for i in range(100)] + [(i, "name", f"n{i}") for i in range(100)]
+    await nstore.load(db, store, facts)
+    path = [(var("b"), "knows", var("c")), (0, "knows", var("b")), (var("c"), "name", var("n"))]
+    measured: dict = {}
+    real = _query._Sizes
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            measured.clear()
+            self.known = measured
+
+    monkeypatch.setattr(_query, "_Sizes", Recording)
+
+    async def scenario(tx):
+        order = await nstore.plan(tx, store, path)
+        rows = [b async for b in nstore.query(tx, store, *path)]
+        return order, rows
+
+    order, rows = await found.transactional(db, scenario)
+    assert order == [path[1], path[0], path[2]]
+    assert measured == {(1, _query.COUNT): 1}  # only the single match was counted
+    assert rows == [{"b": 1, "c": 2, "n": "n2"}]
