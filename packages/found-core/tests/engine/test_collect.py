@@ -144,3 +144,24 @@ async def test_wal_is_checkpointed_while_reads_go_on(engine, directory, put):
         engine.get(b"w/0/0", version)
     assert 100 * 4 * len(value) == 10_000_000  # what a WAL never checkpointed would hold
     assert os.path.getsize(wal) < 6_500_000
+
+
+async def test_bulk_and_sparse_writes_are_collected_exactly(engine, clock, put):
+    """Runs of single keys are swept as one range when dense (a bulk load) and key by key
+    when other rows lie between them; both keep exactly the newest row of each key."""
+    dense = [b"d/%05d" % i for i in range(2000)]
+    between = [b"s/%05d" % i for i in range(2000)]
+    await put(engine, {k: b"1" for k in dense})
+    await put(engine, {k: b"2" for k in dense})
+    await put(engine, {k: b"1" for k in between})
+    await put(engine, {k: b"2" for k in between[::20]})
+    assert engine.stats()["kv_rows"] == 4000 + 2000 + 100
+    for step in range(40):
+        clock.advance(0.2)
+        await put(engine, {b"tick": b"%d" % step})
+    latest = engine.latest_version()
+    # besides the 4,000 live keys: the ticks of the last 5 s and the newest before them
+    assert 4000 + 25 <= engine.stats()["kv_rows"] <= 4000 + 27
+    assert engine.get_range(b"d/", b"d0", latest, 0, False) == [(k, b"2") for k in dense]
+    expected = [(k, b"2" if i % 20 == 0 else b"1") for i, k in enumerate(between)]
+    assert engine.get_range(b"s/", b"s0", latest, 0, False) == expected

@@ -108,6 +108,26 @@ def test_coalesce_and_encoding(raw):
         assert inside_raw == any(b <= key < e for b, e in merged)
 
 
+mostly_single_keys = st.lists(
+    st.one_of(keys.map(lambda k: (k, k + b"\x00")), st.tuples(keys, keys)), max_size=8
+)
+
+
+@settings(max_examples=75, deadline=None)
+@given(mostly_single_keys)
+def test_coalesce_and_encoding_of_single_keys(raw):
+    """The single-key fast paths (sort keys alone, compact encoding) agree with the rest."""
+    assert decode(encode(raw)) == raw
+    merged = coalesce(raw)
+    assert coalesce(merged) == merged
+    assert decode(encode(merged)) == merged
+    for (_, end), (begin, _) in zip(merged, merged[1:]):
+        assert end < begin
+    probes = {k for r in raw for k in r} | {k + b"\x00" for r in raw for k in r}
+    for key in probes:
+        assert any(b <= key < e for b, e in raw) == any(b <= key < e for b, e in merged)
+
+
 @settings(max_examples=75, deadline=None)
 @given(st.lists(ranges, min_size=1, max_size=5), ranges, st.integers(0, 5))
 def test_recent_writes_match_brute_force(commits, reads, read_version):

@@ -148,3 +148,16 @@ async def test_runs_of_sets_and_clears_keep_their_order(engine, put):
         (b"r2", b"1"),
     ]
     assert engine.get(b"b", before) == b"0" and engine.get(b"b", version) is None
+
+
+async def test_a_large_transaction_of_sets_applies_in_order(engine):
+    """Plain-set transactions are written sorted by key; the last set of a key still wins,
+    and what they touched is reported once per key."""
+    keys = [b"bulk/%05d" % ((i * 7919) % 3000) for i in range(3000)]
+    mutations = [Mutation(SET, k, b"first") for k in keys]
+    mutations += [Mutation(SET, k, b"second") for k in reversed(keys[:100])]
+    version, _ = await commit(engine, *mutations)
+    found = engine.get_range(b"bulk/", b"bulk0", version, 0, False)
+    assert [k for k, _ in found] == sorted(keys)
+    changed = {k for k in keys[:100]}
+    assert all(v == (b"second" if k in changed else b"first") for k, v in found)

@@ -7,10 +7,10 @@ so is the row at v* when it is a tombstone. Both run inside the committer's tran
 - on write (`on_write`): a commit that sets keys first applies the rule to those keys. Their
   old rows sit on the B-tree pages the commit is about to write anyway, so keeping
   frequently written keys short costs no extra page writes (and so no extra fsync'd bytes).
-- from the log (`collect`): the log rows at or below H are the work list. For each, in
-  version order, the rule is applied to the key ranges it touched; then the row is deleted
-  and ``log_floor`` moves up to it. This reaches keys nobody writes again (tombstones,
-  bursts of writes). It runs every few commits with a budget proportional to the writes
+- from the log (`LogCollector`): the log rows at or below H are the work list. For each,
+  in version order, the rule is applied to the key ranges it touched; then the row is
+  deleted and ``log_floor`` moves up to it. This reaches keys nobody writes again
+  (tombstones, bursts of writes). It runs every few commits with a budget proportional to the writes
   since its last run, and remembers its position inside a large log row (``gc_key``).
 
 Invariants:
@@ -53,6 +53,8 @@ _NEXT_LOG = (
     " ORDER BY version LIMIT ?"
 )
 _SAVE = "UPDATE meta SET log_floor = ?, gc_key = ? WHERE id = 0"
+#: Most single keys swept by one statement.
+_RUN = 256
 #: Fewest rows a collector run may visit; commits add to it (see `Committer`).
 MIN_BUDGET = 256
 
@@ -70,24 +72,37 @@ class Position(NamedTuple):
     key: Optional[bytes]
 
 
-def collect(conn: sqlite3.Connection, horizon: int, position: Position, budget: int) -> Position:
-    """Process log rows at or below `horizon`, visiting about `budget` keys, and store the
-    new position in ``meta``. Call inside the committer's write transaction."""
-    floor, resume = position
-    done = floor
-    entries: list[Any] = rows(conn, _NEXT_LOG, (floor, horizon, max(1, budget // 4)))
-    for version, conflicts, touched in entries:
-        ranges = decode(conflicts if touched is None else touched)
-        resume, budget = _ranges(conn, ranges, horizon, resume, budget)
-        if resume is not None:
-            break  # out of budget inside this log row
-        done = version
-    if done > floor:
-        rows(conn, "DELETE FROM log WHERE version <= ?", (done,))
-    new = Position(done, resume)
-    if new != position:
-        rows(conn, _SAVE, new)
-    return new
+class LogCollector:
+    """Runs `collect` passes; keeps the decoded ranges of the log row it is inside of, so
+    a large row worked through over several passes is decoded once."""
+
+    def __init__(self) -> None:
+        self._cached: tuple[int, list[Range]] = (0, [])
+
+    def run(
+        self, conn: sqlite3.Connection, horizon: int, position: Position, budget: int
+    ) -> Position:
+        """Process log rows at or below `horizon`, visiting about `budget` rows, and store
+        the new position in ``meta``. Call inside the committer's write transaction."""
+        floor, resume = position
+        done = floor
+        entries: list[Any] = rows(conn, _NEXT_LOG, (floor, horizon, max(1, budget // 4)))
+        for version, conflicts, touched in entries:
+            if self._cached[0] == version:
+                ranges = self._cached[1]
+            else:
+                ranges = decode(conflicts if touched is None else touched)
+            resume, budget = _ranges(conn, ranges, horizon, resume, budget)
+            if resume is not None:  # out of budget inside this log row
+                self._cached = (version, ranges)
+                break
+            done = version
+        if done > floor:
+            rows(conn, "DELETE FROM log WHERE version <= ?", (done,))
+        new = Position(done, resume)
+        if new != position:
+            rows(conn, _SAVE, new)
+        return new
 
 
 def _ranges(
@@ -98,8 +113,9 @@ def _ranges(
     budget: int,
 ) -> tuple[Optional[bytes], int]:
     """Apply the rule over `ranges` from `resume` on; (where it stopped or None, budget
-    left)."""
-    singles: list[tuple[bytes, int]] = []
+    left). Runs of single keys are swept as one range when that range holds few other
+    rows (a bulk load's keys), else key by key; wide ranges go in bounded pieces."""
+    pending: list[bytes] = []
     stop: Optional[bytes] = None
     for begin, end in ranges:
         if resume is not None:
@@ -110,19 +126,34 @@ def _ranges(
             stop = begin
             break
         if end == begin + b"\x00":
-            singles.append((begin, horizon))
+            pending.append(begin)
             budget -= 1
+            if len(pending) >= _RUN:
+                budget -= _keys(conn, pending, horizon)
+                pending = []
             continue
-        # A wide range: in pieces of at most `budget` rows.
+        budget -= _keys(conn, pending, horizon)
+        pending = []
         count = rows(conn, _COUNT, (begin, end, budget + 1))[0][0]
-        if count > budget:
+        if count > budget:  # a bounded piece of the range
             split = rows(conn, _SPLIT, (begin, end, budget))[0][0]
             rows(conn, _RANGE, (begin, horizon, split))
-            stop = split
-            budget = 0
+            stop, budget = split, 0
             break
         rows(conn, _RANGE, (begin, horizon, end))
         budget -= max(1, count)
-    if singles:
-        conn.executemany(_ONE_KEY, singles).close()
+    budget -= _keys(conn, pending, horizon)
     return stop, budget
+
+
+def _keys(conn: sqlite3.Connection, keys: list[bytes], horizon: int) -> int:
+    """Apply the rule to the sorted `keys`; the rows visited beyond one per key."""
+    if len(keys) >= 8:
+        begin, end = keys[0], keys[-1] + b"\x00"
+        count = rows(conn, _COUNT, (begin, end, 4 * len(keys) + 1))[0][0]
+        if count <= 4 * len(keys):
+            rows(conn, _RANGE, (begin, horizon, end))
+            return max(0, count - len(keys))
+    if keys:
+        on_write(conn, keys, horizon)
+    return 0

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from itertools import repeat
+from operator import add, eq, itemgetter
 from typing import Any, NamedTuple, Union
 
 from .._atomic import ATOMIC_CODES, apply_atomic, make_versionstamp, place_stamp
 from .._atomic import split_stamp_offset as _split
 from .._errors import FoundException, error
-from .collect import MIN_BUDGET, Position, collect, on_write
+from .collect import MIN_BUDGET, LogCollector, Position, on_write
 from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
 from .filelock import FileLock
 from .schema import connect, meta, rows
@@ -58,6 +60,7 @@ _CLEAR_KEY = (
     " FROM kv WHERE key = ?1 ORDER BY version DESC LIMIT 1) IS NOT NULL"
 )
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
+_BY_KEY = itemgetter(0)
 #: Batches between runs of the log collector.
 GC_EVERY = 16
 #: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
@@ -88,12 +91,17 @@ class Outcome(NamedTuple):
 Result = Union[Outcome, Exception]
 
 
-def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> None:
-    """Raise the FoundationDB error for the first malformed mutation, before any write."""
+def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> bool:
+    """Raise the FoundationDB error for the first malformed mutation, before any write;
+    whether every mutation is a plain set (the bulk fast path)."""
+    plain = True
     for op, key, param in mutations:
         if type(key) is not bytes or type(param) is not bytes:
             raise TypeError("mutation keys and parameters must be bytes")
-        if op in (SET, CLEAR_RANGE) or op in _VALUE_OPS:
+        if op == SET:
+            continue
+        plain = False
+        if op == CLEAR_RANGE or op in _VALUE_OPS:
             continue
         if op == STAMPED_KEY:
             if _split(key) is None:
@@ -103,6 +111,7 @@ def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> None:
                 raise error(2000, "invalid versionstamp offset in value")
         else:
             raise error(2018)
+    return plain
 
 
 class Committer:
@@ -113,6 +122,7 @@ class Committer:
         self.lock = lock
         self.clock = clock
         self.recent = RecentWrites()
+        self._collector = LogCollector()
         self._debt = 0  # mutations committed since the log collector last ran
         self._batches = 0  # batches since the log collector last ran
 
@@ -169,7 +179,8 @@ class Committer:
             self._batches += 1
             due = oldest is not None and oldest <= horizon
             if due and (self._batches >= GC_EVERY or oldest <= horizon - GC_LATE):
-                collect(conn, horizon, Position(log_floor, gc_key), MIN_BUDGET + 2 * self._debt)
+                position = Position(log_floor, gc_key)
+                self._collector.run(conn, horizon, position, MIN_BUDGET + 2 * self._debt)
                 self._debt = self._batches = 0
         return results, horizon
 
@@ -181,18 +192,22 @@ class Committer:
             raise error(1009)
         if too_old(read_version, last, log_floor, self._newer_commit(read_version, last)):
             raise error(1007)
-        validate(request.mutations)
+        plain = validate(request.mutations)
         if request.read_conflicts and self.recent.conflicts(
             read_version, ReadSet(request.read_conflicts)
         ):
             raise error(1020)
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
-        touched = coalesce(self._apply(request.mutations, version, stamp, written))
-        # FoundationDB's proxy adds the final key of each versionstamped-key write as a
-        # write conflict (the client cannot: the key exists only once stamped).
-        stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
-        conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
+        if plain:
+            touched = coalesce(self._sets(request.mutations, version, written))
+            conflicts = coalesce(request.write_conflicts)
+        else:
+            touched = coalesce(self._apply(request.mutations, version, stamp, written))
+            # FoundationDB's proxy adds the final key of each versionstamped-key write as a
+            # write conflict (the client cannot: the key exists only once stamped).
+            stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
+            conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
         rows(
             self.conn,
             _LOG,
@@ -211,6 +226,21 @@ class Committer:
             (read_version, last - WINDOW),
         )
         return bool(found)
+
+    def _sets(
+        self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, written: list[bytes]
+    ) -> list[Range]:
+        """Write plain sets at `version`, in key order (B-tree inserts in order touch each
+        page once); the single-key ranges they touched. Sorting is stable, so the last set
+        of a key still wins."""
+        keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
+        self.conn.executemany(_PUT, keyed).close()
+        keys = [key for key, _, _ in keyed]
+        if any(map(eq, keys, keys[1:])):  # a key set twice
+            keys = sorted(set(keys))
+        if len(written) + len(keys) <= ON_WRITE_MAX:
+            written.extend(keys)
+        return list(zip(keys, map(add, keys, repeat(b"\x00"))))
 
     def _apply(
         self,

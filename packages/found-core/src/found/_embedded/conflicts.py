@@ -21,16 +21,32 @@ import sqlite3
 import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
+from operator import add, eq, lt, ne, or_
 
 from .schema import rows
 
 Range = tuple[bytes, bytes]
 
 _LEN = struct.Struct("<I")
+_POINT = 1 << 31
+_ZERO = b"\x00"
 
 
 def coalesce(ranges: Iterable[Range]) -> list[Range]:
-    """Sorted, disjoint, non-adjacent ranges covering the same keys; empty ranges dropped."""
+    """Sorted, disjoint, non-adjacent ranges covering the same keys; empty ranges dropped.
+
+    Single-key ranges ``(k, k + b"\\x00")``, the common case (a big transaction has one per
+    key it wrote), take a fast path: the keys are sorted alone, not as tuples.
+    """
+    ranges = ranges if isinstance(ranges, list) else list(ranges)
+    begins = [begin for begin, end in ranges if end == begin + _ZERO]
+    if len(begins) == len(ranges):
+        # already sorted (a coalesced list, a sorted batch): no sort, no set
+        keys = begins if all(map(lt, begins, begins[1:])) else sorted(set(begins))
+        ends = [key + _ZERO for key in keys]
+        if not any(map(eq, keys[1:], ends)):  # no key is the successor of another
+            return list(zip(keys, ends))
     merged: list[Range] = []
     for begin, end in sorted(r for r in ranges if r[0] < r[1]):
         if merged and begin <= merged[-1][1]:
@@ -42,24 +58,41 @@ def coalesce(ranges: Iterable[Range]) -> list[Range]:
 
 
 def encode(ranges: Sequence[Range]) -> bytes:
-    """Ranges as one BLOB: each endpoint as a 4-byte little-endian length and its bytes."""
+    """Ranges as one BLOB. Each range is a 4-byte little-endian header and bytes: the
+    header is the length of `begin`, with bit 31 set for a single-key range (its end,
+    begin + NUL, is not stored); otherwise `begin` is followed by `end`, length-prefixed."""
+    begins = [begin for begin, _ in ranges]
+    ends = [end for _, end in ranges]
+    if not any(map(ne, map(add, begins, repeat(_ZERO)), ends)):
+        headers = map(_LEN.pack, map(or_, map(len, begins), repeat(_POINT)))
+        return b"".join(chain.from_iterable(zip(headers, begins)))
     parts: list[bytes] = []
     for begin, end in ranges:
-        parts += (_LEN.pack(len(begin)), begin, _LEN.pack(len(end)), end)
+        if end == begin + _ZERO:
+            parts += (_LEN.pack(len(begin) | _POINT), begin)
+        else:
+            parts += (_LEN.pack(len(begin)), begin, _LEN.pack(len(end)), end)
     return b"".join(parts)
 
 
 def decode(blob: bytes) -> list[Range]:
     """The ranges `encode` stored."""
     out: list[Range] = []
-    view = memoryview(blob)
+    unpack = _LEN.unpack_from
     pos, size = 0, len(blob)
     while pos < size:
-        (n,) = _LEN.unpack_from(view, pos)
-        begin = bytes(view[pos + 4 : pos + 4 + n])
-        pos += 4 + n
-        (n,) = _LEN.unpack_from(view, pos)
-        end = bytes(view[pos + 4 : pos + 4 + n])
+        (n,) = unpack(blob, pos)
+        pos += 4
+        if n & _POINT:
+            n &= ~_POINT
+            begin = blob[pos : pos + n]
+            pos += n
+            out.append((begin, begin + _ZERO))
+            continue
+        begin = blob[pos : pos + n]
+        pos += n
+        (n,) = unpack(blob, pos)
+        end = blob[pos + 4 : pos + 4 + n]
         pos += 4 + n
         out.append((begin, end))
     return out

@@ -237,7 +237,7 @@ class Engine:
                 else:
                     _settle(future, value=(result.version, result.stamp))
                     touched.extend(result.touched)
-        if touched:
+        if touched and self._watches.active:
             self._watches.notify(coalesce(touched))
         loop.call_soon(self._resume, loop, len(batch), _GATHER_HOPS)
 

@@ -61,6 +61,11 @@ class Watches:
     def __len__(self) -> int:
         return sum(len(entries) for entries in self._by_key.values())
 
+    @property
+    def active(self) -> bool:
+        """Whether any watch is pending (else commits need not report what they touched)."""
+        return bool(self._by_key)
+
     def add(self, key: bytes, value: Optional[bytes]) -> asyncio.Future[None]:
         """A future resolved once `key`'s committed value is no longer `value`."""
         loop = asyncio.get_running_loop()
