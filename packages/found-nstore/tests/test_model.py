@@ -13,7 +13,10 @@ from found.ext import nstore
 from found.ext.nstore import var
 
 N = 3
-VALUES = st.one_of(st.integers(-3, 3), st.sampled_from(["a", "b", b"a", None, True, 1.0, (1, "a")]))
+VALUES = st.one_of(
+    st.integers(-3, 3),
+    st.sampled_from(["a", "b", "", "a\x00b", "\u00e9", b"a", None, True, 1.0, (1, "a")]),
+)
 TUPLES = st.lists(st.tuples(*[VALUES] * N), max_size=25)
 # a pattern position is a value or one of three variable names (so repeats are common)
 POSITION = st.one_of(VALUES, st.sampled_from(["?x", "?y", "?z"]))
