@@ -15,12 +15,13 @@ Invariants:
   snapshot's newest commit retries once in a fresh one before saying 1009. A commit of this
   process is acknowledged in a later iteration than any snapshot it missed. Every cursor is
   exhausted or closed (`schema.rows`);
-- a read checks its version in a snapshot no older than its data's: a point read in the
-  same statement (the version columns come from ``meta``), a range read in the statement
-  right after its rows. That is enough because refusal only grows with time: a later
-  snapshot has a larger ``last_version`` and keeps every log row of the window, or raises
-  ``log_floor`` past the rows it collected, so a version it accepts (not beyond the newest
-  commit: 1009; not `versions.too_old`: 1007) was readable when the rows were read;
+- a read checks its version (`_VERDICT`, from ``meta`` and the log) in a snapshot no older
+  than its data's: after its data statement, or once per version and shared snapshot (the
+  verdict cannot change inside one snapshot). That is enough because refusal only grows
+  with time: a later snapshot has a larger newest version and keeps every log row of the
+  window, or raises ``log_floor`` past the rows it collected, so a version it accepts (not
+  beyond the newest commit: 1009; not `versions.too_old`: 1007) was readable when the rows
+  were read;
 - reads at a version see the newest row at or below it per key; tombstones read as absent.
 """
 
@@ -35,18 +36,19 @@ from .._errors import error
 from . import schema
 from .conflicts import Range, coalesce, decode
 from .schema import rows
-from .versions import NEWER_COMMIT_SQL, too_old
 
-# Numbered parameters (?1 = read version, ?2 = key) bind from a tuple: cheaper than a dict.
-_NEWER = NEWER_COMMIT_SQL.replace(":rv", "?1")
+# The verdict on read version ? (4 times): 1009 beyond the newest commit, 1007 too old
+# (`versions.too_old`), else 0; over `_STATE`'s row, in the statement that reads the data.
 _STATE = f"(SELECT {schema.LAST_SQL} AS last_version, log_floor FROM meta WHERE id = 0)"
-_GET = (
-    "SELECT (SELECT value FROM kv WHERE key = ?2 AND version <= ?1 ORDER BY version DESC"
-    f" LIMIT 1), last_version, log_floor, {_NEWER} FROM {_STATE}"
+_VERDICT = (
+    "CASE WHEN ? > last_version THEN 1009 WHEN ? < last_version - 5000000 AND (? < log_floor"
+    " OR EXISTS(SELECT 1 FROM log WHERE version > ? AND version <= last_version - 5000000))"
+    " THEN 1007 ELSE 0 END"
 )
+_GET = "SELECT value FROM kv WHERE key = ? AND version <= ? ORDER BY version DESC LIMIT 1"
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
 _LAST = f"SELECT {schema.LAST_SQL} FROM meta WHERE id = 0"
-_WINDOW = f"SELECT last_version, log_floor, {_NEWER} FROM {_STATE}"
+_WINDOW = f"SELECT {_VERDICT} FROM {_STATE}"
 # Every row at or below the read version, in index order: (key, version) ascending, or both
 # descending. No GROUP BY: Python keeps the newest row of each key (`_newest`), which lets
 # SQLite stream the primary key index with no aggregate per row.
@@ -61,12 +63,10 @@ _SIZES = (
 )
 
 
-def check_version(version: int, last: int, log_floor: int, newer: int) -> None:
-    """Raise 1009 / 1007 for a read version the snapshot (last, log_floor, newer) refuses."""
-    if version > last:
-        raise error(1009)
-    if too_old(version, last, log_floor, bool(newer)):
-        raise error(1007)
+def _refuse(code: int) -> None:
+    """Raise the verdict of `_VERDICT` (1009 or 1007); nothing for 0."""
+    if code:
+        raise error(code)
 
 
 def _newest(
@@ -95,6 +95,7 @@ class Reader:
         self._conn: Optional[sqlite3.Connection] = schema.connect(path, readonly=True)
         self._lock = threading.Lock()
         self._held: Optional[int] = None  # thread whose loop iteration holds a snapshot
+        self._verdicts: dict[int, int] = {}  # read version -> verdict, in that snapshot
 
     def close(self) -> None:
         """Close the connection; later reads fail with 1000. Idempotent."""
@@ -114,6 +115,7 @@ class Reader:
         """Close the shared snapshot, if any (call with the lock held)."""
         if self._held is not None:
             self._held = None
+            self._verdicts.clear()
             conn = self._conn
             if conn is not None and conn.in_transaction:
                 rows(conn, "COMMIT")
@@ -147,28 +149,39 @@ class Reader:
         with self._lock:
             return int(rows(self._snapshot(True), _LAST)[0][0])
 
+    def _verdict(self, conn: sqlite3.Connection, version: int) -> int:
+        """The verdict on `version` in the current snapshot (after reading the data: see the
+        module docstring), remembered for the rest of a shared snapshot."""
+        code = self._verdicts.get(version)
+        if code is None:
+            code = int(rows(conn, _WINDOW, (version,) * 4)[0][0])
+            if self._held is not None:
+                self._verdicts[version] = code
+        return code
+
     def check_read_version(self, version: int) -> None:
         """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
         with self._lock:
-            last, log_floor, newer = rows(self._snapshot(False), _WINDOW, (version,))[0]
-            if version > last:
-                last, log_floor, newer = rows(self._snapshot(True), _WINDOW, (version,))[0]
-        check_version(version, last, log_floor, newer)
+            code = self._verdict(self._snapshot(False), version)
+            if code == 1009:
+                code = self._verdict(self._snapshot(True), version)
+        _refuse(code)
 
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
         with self._lock:
             for fresh in (False, True):
-                cursor = self._snapshot(fresh).execute(_GET, (version, key))
+                conn = self._snapshot(fresh)
+                cursor = conn.execute(_GET, (key, version))
                 try:
-                    value, last, log_floor, newer = cursor.fetchone()  # exactly one row
+                    row = cursor.fetchone()
                 finally:
                     cursor.close()
-                if version <= last:
+                code = self._verdict(conn, version)
+                if code != 1009:  # else maybe committed since this iteration's snapshot
                     break
-        if version > last or newer or version < log_floor:
-            check_version(version, last, log_floor, newer)
-        return value
+        _refuse(code)
+        return row[0] if row else None
 
     def get_range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool
@@ -178,18 +191,16 @@ class Reader:
         if limit < 0:
             raise ValueError("limit must be >= 0")
         with self._lock:
-            found, last, log_floor, newer = self._range(begin, end, version, limit, reverse, False)
-            if version > last:
-                found, last, log_floor, newer = self._range(
-                    begin, end, version, limit, reverse, True
-                )
-        check_version(version, last, log_floor, newer)
+            found, code = self._range(begin, end, version, limit, reverse, False)
+            if code == 1009:
+                found, code = self._range(begin, end, version, limit, reverse, True)
+        _refuse(code)
         return found[:limit] if limit else found
 
     def _range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool, fresh: bool
-    ) -> tuple[list[tuple[bytes, bytes]], int, int, int]:
-        """`get_range`'s rows and the snapshot's (last, log_floor, newer), with the lock."""
+    ) -> tuple[list[tuple[bytes, bytes]], int]:
+        """`get_range`'s rows and the verdict on `version`, with the lock held."""
         conn = self._snapshot(fresh)
         found: list[tuple[bytes, bytes]] = []
         fetch = limit + 1 if limit else -1  # one row more: see whether the last key is whole
@@ -206,9 +217,7 @@ class Reader:
             else:
                 begin = boundary
             fetch *= 2
-        # The version check, in a snapshot at least as new as the rows' (module doc).
-        last, log_floor, newer = rows(conn, _WINDOW, (version,))[0]
-        return found, last, log_floor, newer
+        return found, self._verdict(conn, version)
 
     def sizes(self, begin: bytes, end: bytes) -> list[tuple[bytes, int]]:
         """(key, len(key) + len(value)) of the live keys in [begin, end); 2005 if inverted."""
