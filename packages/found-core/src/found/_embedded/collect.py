@@ -33,21 +33,22 @@ from typing import Any, NamedTuple, Optional
 from .conflicts import Range, decode
 from .schema import rows
 
-#: The rule for one key ?1 at horizon ?2 (the subquery is computed once).
+#: The rule for one key at a horizon; parameters (key, horizon, key, horizon). The
+#: subquery is computed once.
 _ONE_KEY = (
-    "DELETE FROM kv WHERE key = ?1 AND version <= ?2 AND (value IS NULL OR version <"
-    " (SELECT MAX(version) FROM kv WHERE key = ?1 AND version <= ?2))"
+    "DELETE FROM kv WHERE key = ? AND version <= ? AND (value IS NULL OR version <"
+    " (SELECT MAX(version) FROM kv WHERE key = ? AND version <= ?))"
 )
-#: The rule for the keys of [?1, ?3) at horizon ?2.
+#: The rule for the keys of a range; parameters (begin, end, horizon, horizon).
 _RANGE = (
-    "DELETE FROM kv WHERE key >= ?1 AND key < ?3 AND version <= ?2 AND (value IS NULL OR"
+    "DELETE FROM kv WHERE key >= ? AND key < ? AND version <= ? AND (value IS NULL OR"
     " EXISTS (SELECT 1 FROM kv AS newer WHERE newer.key = kv.key"
-    " AND newer.version > kv.version AND newer.version <= ?2))"
+    " AND newer.version > kv.version AND newer.version <= ?))"
 )
-#: Rows in [?1, ?2), counting no further than ?3.
-_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM kv WHERE key >= ?1 AND key < ?2 LIMIT ?3)"
-#: The key ?3 rows into [?1, ?2): where a bounded piece of a wide range ends.
-_SPLIT = "SELECT key FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT 1 OFFSET ?3"
+#: Rows in [begin, end), counting no further than a limit; parameters (begin, end, limit).
+_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM kv WHERE key >= ? AND key < ? LIMIT ?)"
+#: The key `offset` rows into [begin, end): where a bounded piece of a wide range ends.
+_SPLIT = "SELECT key FROM kv WHERE key >= ? AND key < ? ORDER BY key LIMIT 1 OFFSET ?"
 _NEXT_LOG = (
     "SELECT version, conflicts, touched FROM log WHERE version > ? AND version <= ?"
     " ORDER BY version LIMIT ?"
@@ -61,7 +62,7 @@ MIN_BUDGET = 256
 
 def on_write(conn: sqlite3.Connection, keys: Sequence[bytes], horizon: int) -> None:
     """Apply the rule to `keys` (about to be written) at `horizon`."""
-    conn.executemany(_ONE_KEY, [(key, horizon) for key in keys]).close()
+    conn.executemany(_ONE_KEY, [(key, horizon, key, horizon) for key in keys]).close()
 
 
 class Position(NamedTuple):
@@ -137,10 +138,10 @@ def _ranges(
         count = rows(conn, _COUNT, (begin, end, budget + 1))[0][0]
         if count > budget:  # a bounded piece of the range
             split = rows(conn, _SPLIT, (begin, end, budget))[0][0]
-            rows(conn, _RANGE, (begin, horizon, split))
+            rows(conn, _RANGE, (begin, split, horizon, horizon))
             stop, budget = split, 0
             break
-        rows(conn, _RANGE, (begin, horizon, end))
+        rows(conn, _RANGE, (begin, end, horizon, horizon))
         budget -= max(1, count)
     budget -= _keys(conn, pending, horizon)
     return stop, budget
@@ -152,7 +153,7 @@ def _keys(conn: sqlite3.Connection, keys: list[bytes], horizon: int) -> int:
         begin, end = keys[0], keys[-1] + b"\x00"
         count = rows(conn, _COUNT, (begin, end, 4 * len(keys) + 1))[0][0]
         if count <= 4 * len(keys):
-            rows(conn, _RANGE, (begin, horizon, end))
+            rows(conn, _RANGE, (begin, end, horizon, horizon))
             return max(0, count - len(keys))
     if keys:
         on_write(conn, keys, horizon)

@@ -49,15 +49,17 @@ _VALUE_OPS = ATOMIC_CODES - {STAMPED_KEY, STAMPED_VALUE}
 
 _PUT = "INSERT OR REPLACE INTO kv (key, version, value) VALUES (?, ?, ?)"
 _LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
-# A tombstone at ?2 for each live key of [?1, ?3); for one key, without the GROUP BY.
+# A tombstone at version ? for each live key of [?, ?); for one key ? at version ?, if live
+# (key ? again), without the GROUP BY. Plain ``?`` placeholders: numbered ones bound from a
+# sequence warn on CPython 3.12.0-3.12.3.
 _CLEAR = (
-    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, ?2, NULL FROM"
-    " (SELECT key, value, MAX(version) FROM kv WHERE key >= ?1 AND key < ?3 GROUP BY key)"
+    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, ?, NULL FROM"
+    " (SELECT key, value, MAX(version) FROM kv WHERE key >= ? AND key < ? GROUP BY key)"
     " WHERE value IS NOT NULL"
 )
 _CLEAR_KEY = (
-    "INSERT OR REPLACE INTO kv (key, version, value) SELECT ?1, ?2, NULL WHERE (SELECT value"
-    " FROM kv WHERE key = ?1 ORDER BY version DESC LIMIT 1) IS NOT NULL"
+    "INSERT OR REPLACE INTO kv (key, version, value) SELECT ?, ?, NULL WHERE (SELECT value"
+    " FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1) IS NOT NULL"
 )
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
 _BY_KEY = itemgetter(0)
@@ -280,9 +282,9 @@ class Committer:
             elif op == CLEAR_RANGE:
                 if key < param:
                     if param == key + b"\x00":
-                        queue(_CLEAR_KEY, (key, version))
+                        queue(_CLEAR_KEY, (key, version, key))
                     else:
-                        queue(_CLEAR, (key, version, param))
+                        queue(_CLEAR, (version, key, param))
                     touched.append((key, param))
                 continue
             else:

@@ -53,11 +53,3 @@ def too_old(read_version: int, last_version: int, log_floor: int, newer_commit_i
     if read_version >= last_version - WINDOW:
         return False
     return read_version < log_floor or newer_commit_in
-
-
-#: SQL for the `newer_commit_in` flag, with :rv = read version and ``last_version`` a column
-#: holding the newest commit, evaluated in the same statement (the same snapshot) as a read.
-NEWER_COMMIT_SQL = (
-    "CASE WHEN :rv >= last_version - 5000000 THEN 0 ELSE EXISTS(SELECT 1 FROM log"
-    " WHERE version > :rv AND version <= last_version - 5000000) END"
-)
