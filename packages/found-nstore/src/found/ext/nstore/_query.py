@@ -18,7 +18,9 @@ before reading any result. The size of a pattern is the number of tuples matchin
 The order:
 
 1. the first pattern has the smallest COUNT, then COUNT_MORE, then the most values, then the
-   smallest COUNT_FAR, then ESTIMATE;
+   smallest COUNT_FAR, then ESTIMATE; but the COUNTs are taken most values first, and a
+   pattern with at most one match is taken at once, the others left uncounted (the join
+   then reads no more than counting them would);
 2. each next pattern is, among those sharing a variable with the patterns already placed (all
    of them when none does), the one with the most positions bound by values or by variables
    already placed, then the smallest COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE;
@@ -28,8 +30,9 @@ Planning reads at most `FAR_LIMIT` keys per pattern, in the caller's transaction
 reads are read conflicts too; when counting the first pattern read all its rows, the query
 starts from them instead of reading them again. With a single pattern, or with
 `ordered=True`, nothing is measured and the patterns run in the caller's order: the first
-one is scanned, every other one joins (a nested loop: one range scan per binding, a point
-read when the binding leaves no column free).
+one is scanned, every other one joins (a nested loop: one range read per binding, a point
+read when the binding leaves no column free; see `_select.join`). Results pass between the
+stages as pages (lists); only the final generator yields them one by one.
 """
 
 from __future__ import annotations
