@@ -9,7 +9,7 @@ request a larger one, so a caller that stops early reads little.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Optional, Union
 
 from ._options import StreamingMode
@@ -166,7 +166,47 @@ class _RangeRead:
         return pairs
 
 
-async def query(
+class _Query:
+    """The async iterator `query` returns: rows of one page at a time, fetched on demand.
+
+    A class rather than an async generator: no asyncgen hooks or finalizer per call, and a
+    row costs one small coroutine. Arguments are checked at the first step, as a generator
+    would check them; `aclose()` stops it early."""
+
+    __slots__ = ("_args", "_read", "_rows")
+
+    def __init__(self, args: tuple[Any, ...]) -> None:
+        self._args = args
+        self._read: Optional[_RangeRead] = None
+        self._rows: Iterator[tuple[bytes, bytes]] = iter(())
+
+    def __aiter__(self) -> _Query:
+        return self
+
+    async def __anext__(self) -> tuple[bytes, bytes]:
+        for pair in self._rows:
+            return pair
+        read = self._read
+        if read is None:
+            if self._args is None:
+                raise StopAsyncIteration
+            read = self._read = _RangeRead(*self._args)
+        while not read.done:
+            rows = iter(await read.page())
+            for pair in rows:
+                self._rows = rows
+                return pair
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        """Stop the read: later steps end the iteration."""
+        self._args = None  # type: ignore[assignment]
+        self._rows = iter(())
+        if self._read is not None:
+            self._read.done = True
+
+
+def query(
     tx: Transaction,
     key: KeyOrSelector,
     other: KeyOrSelector,
@@ -175,7 +215,7 @@ async def query(
     mode: Union[int, str] = StreamingMode.ITERATOR,
     reverse: Optional[bool] = None,
 ) -> AsyncIterator[tuple[bytes, bytes]]:
-    """Yield the `(key, value)` pairs of a range, page by page.
+    """Yield the `(key, value)` pairs of a range, page by page (an async iterator).
 
     `key` and `other` are keys (bytes or objects with `as_foundationdb_key()`) or key
     selectors. Without `reverse`, the order follows the arguments as in 0.13: `key < other`
@@ -184,10 +224,7 @@ async def query(
     `[key, other)` and `reverse` only sets the order. `limit=0` means no limit; `mode` is a
     `STREAMING_MODE_*` code (or name). With the default ITERATOR mode, a limit of at most
     1,000 rows is fetched in one batch."""
-    read = _RangeRead(tx, key, other, limit, mode, reverse)
-    while not read.done:
-        for pair in await read.page():
-            yield pair
+    return _Query((tx, key, other, limit, mode, reverse))
 
 
 async def estimated_size_bytes(tx: Transaction, begin: KeyLike, end: KeyLike) -> int:

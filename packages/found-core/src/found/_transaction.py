@@ -167,6 +167,9 @@ def set_option(
     Integers are encoded as 8-byte little-endian, strings as UTF-8. Unknown names raise 2007
     invalid_option; a value for an option that takes none raises 2006."""
     backend = check_tx(tx)._tx
+    if value is None and isinstance(option, int) and not isinstance(option, bool):
+        backend.set_option(int(option), None)  # a code without a value: nothing to encode
+        return
     code, encoded = encode_option(TransactionOption, option, value)
     backend.set_option(code, encoded)
 

@@ -22,7 +22,12 @@ from . import special
 from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
-from .txoptions import READ_YOUR_WRITES_DISABLE, TIMEOUT, tx_param_kind
+from .txoptions import (
+    NEXT_WRITE_NO_WRITE_CONFLICT_RANGE,
+    READ_YOUR_WRITES_DISABLE,
+    TIMEOUT,
+    tx_param_kind,
+)
 from .writes import Writes
 
 if TYPE_CHECKING:
@@ -66,6 +71,9 @@ class EmbeddedTransaction(Writes):
 
     def set_option(self, code: int, value: Optional[bytes]) -> None:
         """Apply a `TransactionOption`: 2007 at once for an unknown code, else deferred."""
+        if code == NEXT_WRITE_NO_WRITE_CONFLICT_RANGE and value is None:
+            self._options.next_write_no_conflict = True  # per write in bulk loads: no checks
+            return
         tx_param_kind(code)  # unknown code: 2007 at once
         try:
             if code == READ_YOUR_WRITES_DISABLE and self._had_io:

@@ -19,7 +19,6 @@ from .._atomic import (
 )
 from .._errors import error
 from .attempt import METADATA_VERSION_KEY, Attempt
-from .engine import Mutation
 
 _MUTATION_OVERHEAD = 40  # sizeof(MutationRef), as FoundationDB counts approximate size
 RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
@@ -31,6 +30,30 @@ class Writes(Attempt):
 
     def set(self, key: bytes, value: bytes) -> None:
         """Set `key` to `value`."""
+        if (
+            key < b"\xff"
+            and len(key) <= 10_000
+            and len(value) <= 100_000
+            and not self._commit_started
+            and self._poison is None
+        ):
+            # The common case, checked above at once: a plain key and a usable transaction.
+            # The same effects as the general path below (`_write_set`), inlined.
+            self._had_io = True
+            size = len(key) + len(value)
+            options = self._options
+            if options.next_write_no_conflict:
+                options.next_write_no_conflict = False
+                self._approx_size += size + _MUTATION_OVERHEAD
+            else:
+                self._approx_size += size + _MUTATION_OVERHEAD + RANGE_OVERHEAD + 2 * len(key) + 1
+                self._write_conflicts.append((key, key + b"\x00"))
+            self._writes.set(key, value)
+            self._mutations.append((SET, key, value))
+            self._mutation_bytes += size
+            if self._watches.pending:
+                self._watches.on_set(key, value)
+            return
         if key == METADATA_VERSION_KEY:
             self._defer(error(2000))
             return
@@ -107,7 +130,7 @@ class Writes(Attempt):
     # -- helpers -------------------------------------------------------------------------------
 
     def _record(self, op: int, key: bytes, param: bytes) -> None:
-        self._mutations.append(Mutation(op, key, param))
+        self._mutations.append((op, key, param))
         self._mutation_bytes += len(key) + len(param)
 
     def _write_set(self, key: bytes, value: bytes, conflict: bool) -> None:
