@@ -61,6 +61,17 @@ def _last(key: bytes, skip: int) -> Any:
     return found.unpack(key, skip)[0]
 
 
+def _pack_one(value: Any) -> bytes:
+    """`found.pack((value,))`; a string without NUL is encoded straight (type code 0x02, its
+    UTF-8 bytes, the 0x00 terminator), the tuple layer does everything else."""
+    if type(value) is str and "\x00" not in value:
+        try:
+            return b"\x02" + value.encode() + b"\x00"
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: the tuple layer's error
+    return found.pack((value,))
+
+
 def _differ(items: Sequence[Any], checks: list[tuple[int, int]]) -> bool:
     """Whether two positions that must hold one value hold different ones (tuple equality:
     `1`, `1.0` and `True` differ)."""
@@ -109,7 +120,7 @@ class Template:
         if self.fixed is not None:
             return self.fixed
         parts = [
-            source if isinstance(source, bytes) else found.pack((bindings[source],))
+            source if isinstance(source, bytes) else _pack_one(bindings[source])
             for source in self.sources
         ]
         return self.subspace + b"".join(parts)

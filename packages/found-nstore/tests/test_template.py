@@ -1,0 +1,30 @@
+"""The string fast paths of the scan recipe agree with the tuple layer on any value."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import found
+from found.ext.nstore._template import _last, _pack_one
+
+ANY = st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from("a\x00\xff\u00e9")),
+    st.binary(max_size=8),
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=ANY, prefix=st.tuples(st.text(max_size=3), st.integers(0, 3)))
+def test_pack_one_and_last_match_the_tuple_layer(value, prefix) -> None:
+    packed = _pack_one(value)
+    assert packed == found.pack((value,))
+    head = found.pack(prefix)
+    decoded = _last(head + packed, len(head))
+    assert found.pack((decoded,)) == packed
+    assert type(decoded) is type(found.unpack(packed)[0])
