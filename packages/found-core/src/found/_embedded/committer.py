@@ -40,6 +40,7 @@ from .._errors import FoundException, error
 from .collect import MIN_BUDGET, LogCollector, Position, on_write
 from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
 from .filelock import FileLock
+from .sample import after_sets, after_writes
 from .schema import connect, meta, rows
 from .versions import WINDOW, Clock, next_version, too_old
 
@@ -237,6 +238,7 @@ class Committer:
         of a key still wins."""
         keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
         self.conn.executemany(_PUT, keyed).close()
+        after_sets(self.conn, keyed)
         keys = [key for key, _, _ in keyed]
         if any(map(eq, keys, keys[1:])):  # a key set twice
             keys = sorted(set(keys))
@@ -300,4 +302,5 @@ class Committer:
             touched.append((key, key + b"\x00"))
         if run:
             conn.executemany(run_sql, run).close()
+        after_writes(conn, touched)
         return touched

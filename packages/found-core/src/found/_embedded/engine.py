@@ -148,23 +148,16 @@ class Engine:
         return self._reader.get_range(begin, end, version, limit, reverse)
 
     def estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
-        """Bytes of keys and values stored in [begin, end) (exact for the embedded engine)."""
-        return sum(size for _, size in self._reader.sizes(begin, end))
+        """Estimated bytes of keys and values in [begin, end): exact for ranges of up to
+        1,024 keys, else from the byte sample (see `sample`), without reading the range."""
+        return self._reader.estimate(begin, end)
 
     def range_split_points(self, begin: bytes, end: bytes, chunk_size: int) -> list[bytes]:
         """Keys splitting [begin, end) into chunks of about `chunk_size` bytes, begin and end
-        included, as FoundationDB returns them."""
+        included, as FoundationDB returns them (from the byte sample for large ranges)."""
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
-        points, filled = [begin], 0
-        for key, size in self._reader.sizes(begin, end):
-            if filled >= chunk_size:
-                points.append(key)
-                filled = 0
-            filled += size
-        if end != begin:
-            points.append(end)
-        return points
+        return self._reader.split_points(begin, end, chunk_size)
 
     # -- commits -------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ import threading
 from typing import Any, Optional
 
 from .._errors import error
-from . import schema
+from . import sample, schema
 from .conflicts import Range, coalesce, decode
 from .schema import rows
 
@@ -57,10 +57,6 @@ _RANGE = (
     " ORDER BY key {0}, version {0} LIMIT ?"
 )
 _RANGE_FORWARD, _RANGE_REVERSE = _RANGE.format("ASC"), _RANGE.format("DESC")
-_SIZES = (
-    "SELECT key, length(key) + length(value), MAX(version) FROM kv WHERE key >= ? AND key < ?"
-    " GROUP BY key HAVING value IS NOT NULL ORDER BY key"
-)
 
 
 def _refuse(code: int) -> None:
@@ -219,14 +215,27 @@ class Reader:
             fetch *= 2
         return found, self._verdict(conn, version)
 
-    def sizes(self, begin: bytes, end: bytes) -> list[tuple[bytes, int]]:
-        """(key, len(key) + len(value)) of the live keys in [begin, end); 2005 if inverted."""
+    def estimate(self, begin: bytes, end: bytes) -> int:
+        """`sample.estimate` of [begin, end); 2005 if inverted."""
         if begin > end:
             raise error(2005)
         with self._lock:
             self._end()
-            found = self._rows(_SIZES, (begin, end)) if begin < end else []
-        return [(key, size) for key, size, _ in found]
+            return sample.estimate(self._open(), begin, end)
+
+    def split_points(self, begin: bytes, end: bytes, chunk: int) -> list[bytes]:
+        """`sample.split_points` of [begin, end); 2005 if inverted."""
+        if begin > end:
+            raise error(2005)
+        with self._lock:
+            self._end()
+            return sample.split_points(self._open(), begin, end, chunk)
+
+    def _open(self) -> sqlite3.Connection:
+        conn = self._conn
+        if conn is None:
+            raise error(1000, "the database is closed")
+        return conn
 
     def latest(self, key: bytes) -> Optional[bytes]:
         """The newest committed value of `key` (for watches)."""

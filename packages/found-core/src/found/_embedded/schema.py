@@ -1,7 +1,7 @@
 """The SQLite file of an embedded database: its tables, connections and creation.
 
 One directory holds one database: ``data.sqlite3`` (with its ``-wal`` / ``-shm`` companions)
-and ``lock`` (the commit lock, see `filelock`). Tables (storage format 2):
+and ``lock`` (the commit lock, see `filelock`). Tables (storage format 3):
 
 ``kv(key, version, value)``
     Every write of every key, ``WITHOUT ROWID`` so rows are stored in (key, version) order;
@@ -14,6 +14,8 @@ and ``lock`` (the commit lock, see `filelock`). Tables (storage format 2):
     changed (NULL when equal to the conflict ranges). Conflict checks and cross-process
     watches read it, and it is the collector's work list (`collect`). The newest commit is
     ``MAX(log.version)``: no row is rewritten on every commit.
+``sample(key, size)``
+    The byte sample behind size estimates and split points (`sample`).
 ``meta``
     A single row: ``base_version`` (the newest version when the log is empty, i.e. at
     creation), ``log_floor`` (the newest version whose log row was collected) and the
@@ -39,7 +41,7 @@ from typing import Any, Optional
 
 from .versions import WINDOW
 
-FORMAT = 2
+FORMAT = 3
 DATA_FILE = "data.sqlite3"
 LOCK_FILE = "lock"
 
@@ -48,6 +50,7 @@ _TABLES = (
     " PRIMARY KEY (key, version)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS log (version INTEGER PRIMARY KEY, conflicts BLOB NOT NULL,"
     " touched BLOB)",
+    "CREATE TABLE IF NOT EXISTS sample (key BLOB PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 0),"
     " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL, gc_key BLOB)",
 )
