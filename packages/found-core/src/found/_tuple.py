@@ -34,6 +34,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from uuid import UUID
 
 from ._tuple_shapes import (
+    _FLIP_ALL,
+    _FLIP_HIGH,
     _SAFE_UNKNOWN,
     _UUID_SLOTS,
     EMPTY_DISPATCH,
@@ -41,6 +43,7 @@ from ._tuple_shapes import (
     _double,
     _set_int,
     _set_safe,
+    _unpack_double,
     new_uuid,
 )
 from ._tuple_table import TABLE as _SHAPES
@@ -489,6 +492,12 @@ def _decode(key: bytes, pos: int) -> Tuple[Any, ...]:
             _set_safe(uuid, _SAFE_UNKNOWN)
             append(uuid)
             pos += 17
+        elif code == 0x21 and pos + 9 <= end:  # _double(), inlined
+            if key[pos + 1] & 0x80:
+                append(_unpack_double(_FLIP_HIGH[key[pos + 1]] + key[pos + 2 : pos + 9])[0])
+            else:
+                append(_unpack_double(key[pos + 1 : pos + 9].translate(_FLIP_ALL))[0])
+            pos += 9
         else:
             value, pos = _decode_other(key, pos)
             append(value)
