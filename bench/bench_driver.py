@@ -7,7 +7,9 @@ Both clients load the libfdb_c-compatible test library (`bindingtester/shim`, bu
 interpreter), which serves the C API from found's embedded engine; with a real cluster the
 library's own cost would shrink and the bindings' share grow, so these ratios understate the
 differences. Each side runs in its own child process (a process has one libfdb_c network) on a
-fresh database, the two alternating `--repeat` times; the best time of each is kept.
+fresh database; the two alternate for `--repeat` rounds, each starting every other round, and
+each process runs the workloads `--passes` times (the first pass warms up). The best time of
+each side is kept; the per-round ratios are printed as a range, to show the machine's noise.
 
 found goes through its public API (`found.transactional`, `found.get`, `found.set`,
 `found.query`); the official binding through `fdb.transactional`, `tr.get(...).wait()`,
@@ -20,7 +22,8 @@ found goes through its public API (`found.transactional`, `found.get`, `found.se
   found: 100 asyncio tasks on one loop. Official binding: its blocking futures in 100 threads
   (`concurrent.futures.ThreadPoolExecutor(100)`, each running an `@fdb.transactional` function).
 
-Printed: operations per second of each side and found/official (above 1: found is faster).
+Printed: operations per second of each side, found/official of the best times (above 1: found
+is faster), and the range of the per-round ratios.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ WORKLOADS = [  # (name, operations counted)
 ]
 
 
-async def run_found(cluster_file: str) -> dict[str, float]:
+async def run_found(cluster_file: str, passes: int) -> dict[str, float]:
     import found
     from bindingtester.shim import use_library_in_process
 
@@ -61,47 +64,48 @@ async def run_found(cluster_file: str) -> dict[str, float]:
 
     for i in range(0, len(KEYS), 250):
         await found.transactional(db, load, KEYS[i : i + 250])
-    times = {}
+    times: dict[str, float] = {}
 
     async def gets(tx):
         for i in range(2000):
             await found.get(tx, KEYS[i % 1000])
 
-    start = time.perf_counter()
-    await found.transactional(db, gets)
-    times["point gets"] = time.perf_counter() - start
-
     async def ten_sets(tx, n):
         for j in range(10):
             found.set(tx, b"w/%d/%d" % (n, j), VALUE)
-
-    start = time.perf_counter()
-    for n in range(200):
-        await found.transactional(db, ten_sets, n)
-    times["sets+commit (10 sets)"] = time.perf_counter() - start
 
     async def read_all(tx):
         rows = [kv async for kv in found.query(tx, b"bench/", b"bench0", mode="want_all")]
         assert len(rows) == 1000
 
-    start = time.perf_counter()
-    for _ in range(30):
-        await found.transactional(db, read_all)
-    times["1,000-key range reads"] = time.perf_counter() - start
-
     async def rmw(tx, i):
         value = await found.get(tx, KEYS[i])
         found.set(tx, b"c/%d" % i, value or b"")
 
-    start = time.perf_counter()
-    for _ in range(5):
-        await asyncio.gather(*(found.transactional(db, rmw, i) for i in range(100)))
-    times["100 concurrent transactions"] = time.perf_counter() - start
+    for _ in range(passes):  # the first pass also warms up (JIT, caches); the best is kept
+        start = time.perf_counter()
+        await found.transactional(db, gets)
+        keep(times, "point gets", start)
+
+        start = time.perf_counter()
+        for n in range(200):
+            await found.transactional(db, ten_sets, n)
+        keep(times, "sets+commit (10 sets)", start)
+
+        start = time.perf_counter()
+        for _ in range(30):
+            await found.transactional(db, read_all)
+        keep(times, "1,000-key range reads", start)
+
+        start = time.perf_counter()
+        for _ in range(5):
+            await asyncio.gather(*(found.transactional(db, rmw, i) for i in range(100)))
+        keep(times, "100 concurrent transactions", start)
     await db.close()
     return times
 
 
-def run_official(cluster_file: str) -> dict[str, float]:
+def run_official(cluster_file: str, passes: int) -> dict[str, float]:
     import ctypes
     import types
 
@@ -119,59 +123,66 @@ def run_official(cluster_file: str) -> dict[str, float]:
 
     for i in range(0, len(KEYS), 250):
         load(db, KEYS[i : i + 250])
-    times = {}
+    times: dict[str, float] = {}
 
     @fdb.transactional
     def gets(tr):
         for i in range(2000):
             tr.get(KEYS[i % 1000]).wait()
 
-    start = time.perf_counter()
-    gets(db)
-    times["point gets"] = time.perf_counter() - start
-
     @fdb.transactional
     def ten_sets(tr, n):
         for j in range(10):
             tr.set(b"w/%d/%d" % (n, j), VALUE)
-
-    start = time.perf_counter()
-    for n in range(200):
-        ten_sets(db, n)
-    times["sets+commit (10 sets)"] = time.perf_counter() - start
 
     @fdb.transactional
     def read_all(tr):
         rows = list(tr.get_range(b"bench/", b"bench0", streaming_mode=fdb.StreamingMode.want_all))
         assert len(rows) == 1000
 
-    start = time.perf_counter()
-    for _ in range(30):
-        read_all(db)
-    times["1,000-key range reads"] = time.perf_counter() - start
-
     @fdb.transactional
     def rmw(tr, i):
         value = tr.get(KEYS[i]).wait()
         tr.set(b"c/%d" % i, bytes(value) if value.present() else b"")
 
-    start = time.perf_counter()
     with ThreadPoolExecutor(100) as pool:
-        for _ in range(5):
-            list(pool.map(lambda i: rmw(db, i), range(100)))
-    times["100 concurrent transactions"] = time.perf_counter() - start
+        for _ in range(passes):  # as on found's side: the first pass warms up, best kept
+            start = time.perf_counter()
+            gets(db)
+            keep(times, "point gets", start)
+
+            start = time.perf_counter()
+            for n in range(200):
+                ten_sets(db, n)
+            keep(times, "sets+commit (10 sets)", start)
+
+            start = time.perf_counter()
+            for _ in range(30):
+                read_all(db)
+            keep(times, "1,000-key range reads", start)
+
+            start = time.perf_counter()
+            for _ in range(5):
+                list(pool.map(lambda i: rmw(db, i), range(100)))
+            keep(times, "100 concurrent transactions", start)
     return times
 
 
-def child(side: str, cluster_file: str) -> None:
+def keep(times: dict[str, float], name: str, start: float) -> None:
+    """Record the time since `start` for workload `name` if it is the best so far."""
+    seconds = time.perf_counter() - start
+    times[name] = min(seconds, times.get(name, float("inf")))
+
+
+def child(side: str, cluster_file: str, passes: int) -> None:
     if side == "found":
-        times = asyncio.run(run_found(cluster_file))
+        times = asyncio.run(run_found(cluster_file, passes))
     else:
-        times = run_official(cluster_file)
+        times = run_official(cluster_file, passes)
     print(json.dumps(times))
 
 
-def run_side(side: str, library_folder: str) -> dict[str, float]:
+def run_side(side: str, library_folder: str, passes: int) -> dict[str, float]:
     from bindingtester.shim import cluster_file_for
 
     with tempfile.TemporaryDirectory(prefix=f"bench-driver-{side}-") as folder:
@@ -180,7 +191,7 @@ def run_side(side: str, library_folder: str) -> dict[str, float]:
         env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
         cluster_file = cluster_file_for(os.path.join(folder, "db"))
         done = subprocess.run(
-            [sys.executable, __file__, "--child", side, cluster_file],
+            [sys.executable, __file__, "--child", side, cluster_file, str(passes)],
             env=env, capture_output=True, text=True, check=False, timeout=900,
         )  # fmt: skip
         if done.returncode != 0:
@@ -190,30 +201,45 @@ def run_side(side: str, library_folder: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=4, help="rounds (a process per side)")
+    parser.add_argument("--passes", type=int, default=2, help="passes per process (1st warms)")
     parser.add_argument(
-        "--child", nargs=2, metavar=("SIDE", "CLUSTER_FILE"), help=argparse.SUPPRESS
+        "--child", nargs=3, metavar=("SIDE", "CLUSTER_FILE", "PASSES"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(args.child[0], args.child[1], int(args.child[2]))
         return
     sys.path.insert(0, str(REPO))
     from bindingtester.shim import build_library
 
     library_folder = str(build_library().parent)
     best: dict[str, dict[str, float]] = {"found": {}, "official": {}}
-    for _ in range(args.repeat):
-        for side in ("found", "official"):
-            for name, seconds in run_side(side, library_folder).items():
+    ratios: dict[str, list[float]] = {name: [] for name, _ in WORKLOADS}
+    for round_ in range(args.repeat):
+        # Interleaved rounds, each side starting every other round: drifting machine load
+        # then weighs on both alike.
+        sides = ("found", "official") if round_ % 2 == 0 else ("official", "found")
+        measured = {side: run_side(side, library_folder, args.passes) for side in sides}
+        for side, times in measured.items():
+            for name, seconds in times.items():
                 best[side][name] = min(seconds, best[side].get(name, float("inf")))
+        for name in ratios:
+            ratios[name].append(measured["official"][name] / measured["found"][name])
     implementation = f"{platform.python_implementation()} {platform.python_version()}"
-    print(f"found driver vs official fdb binding, {implementation}, best of {args.repeat}")
-    print(f"{'workload':32} {'found ops/s':>12} {'official ops/s':>15} {'found/official':>15}")
+    print(
+        f"found driver vs official fdb binding, {implementation}, best of {args.repeat} rounds"
+        f" x {args.passes} passes"
+    )
+    print(
+        f"{'workload':32} {'found ops/s':>12} {'official ops/s':>15} {'found/official':>15}"
+        f" {'per round':>12}"
+    )
     for name, operations in WORKLOADS:
         ours = operations / best["found"][name]
         theirs = operations / best["official"][name]
-        print(f"{name:32} {ours:12.0f} {theirs:15.0f} {ours / theirs:15.2f}")
+        spread = f"{min(ratios[name]):.2f}-{max(ratios[name]):.2f}"
+        print(f"{name:32} {ours:12.0f} {theirs:15.0f} {ours / theirs:15.2f} {spread:>12}")
 
 
 if __name__ == "__main__":

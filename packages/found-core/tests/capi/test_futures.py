@@ -122,3 +122,75 @@ async def test_errors_carry_code_and_library_message(backend) -> None:
     assert caught.value.message == library.make_error(2004).message
     assert "Key outside legal range" in str(caught.value)
     tr.destroy()
+
+
+async def test_many_futures_completed_together_all_resolve(backend, counters) -> None:
+    baseline = counters.live_futures()
+    tr = backend.create_transaction()
+    for i in range(200):
+        tr.set(b"k%03d" % i, b"v%d" % i)
+    values = await asyncio.gather(*(tr.get(b"k%03d" % i, False) for i in range(200)))
+    assert values == [b"v%d" % i for i in range(200)]
+    tr.destroy()
+    assert futures.pending_count() == 0
+    assert await settle(counters, baseline) == baseline
+
+
+async def test_a_failed_read_raises_the_error_its_getter_returns(backend) -> None:
+    tr = backend.create_transaction()
+    tr.cancel()
+    for read in (
+        tr.get(b"k", False),
+        tr.get_key(b"k", True, 1, False),
+        tr.get_read_version(),
+        tr.get_range(b"a", False, 1, b"b", False, 1, 0, 0, -2, 1, False, False),
+    ):
+        with pytest.raises(FoundException) as caught:
+            await read
+        assert caught.value.code == 1025
+    tr.destroy()
+
+
+class _CountingLoop:
+    """Stands in for an event loop: counts wakeups, can be closed."""
+
+    def __init__(self) -> None:
+        self.wakeups = 0
+        self.closed = False
+
+    def call_soon_threadsafe(self, callback, *args):
+        if self.closed:
+            raise RuntimeError("Event loop is closed")
+        self.wakeups += 1
+
+
+async def test_one_wakeup_per_batch_and_release_on_a_closed_loop(backend, counters) -> None:
+    _, lib = library.load()
+    baseline = counters.live_futures()
+    tr = backend.create_transaction()
+    loop = _CountingLoop()
+    inbox = futures._Inbox(loop)
+
+    def entry() -> futures._Pending:
+        fptr = lib.fdb_transaction_get_read_version(tr._tr)
+        return futures._Pending(fptr, asyncio.get_running_loop().create_future(), None, inbox)
+
+    batch = [entry() for _ in range(3)]
+    for item in batch:
+        inbox.post(item)
+    assert loop.wakeups == 1  # the later two joined the drain already due
+    for item in batch:
+        item.finished = True  # so that drain releases them without resolving anything
+        lib.fdb_future_destroy(item.fptr)
+    inbox.drain()
+    second = entry()
+    inbox.post(second)
+    assert loop.wakeups == 2  # the drain ran: the next completion wakes the loop again
+    inbox.drain()  # completes it: resolved (here with the stand-in's error) and destroyed
+    assert second.finished and second.afut.exception() is not None
+    loop.closed = True
+    late = entry()
+    inbox.post(late)  # nobody can wait on a closed loop: the future is released at once
+    assert late.finished
+    tr.destroy()
+    assert await settle(counters, baseline) == baseline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Optional
 
 from .._errors import error
@@ -10,6 +11,7 @@ from . import library, network
 from .transaction import CapiTransaction
 
 log = logging.getLogger("found.capi")
+_local = threading.local()
 
 
 class CapiDatabase:
@@ -30,7 +32,9 @@ class CapiDatabase:
 
     def create_transaction(self) -> CapiTransaction:
         """A new transaction (`fdb_database_create_transaction`)."""
-        out = self._ffi.new("FDBTransaction **")
+        out = getattr(_local, "out", None)  # one out-parameter per thread (GIL released in C)
+        if out is None:
+            out = _local.out = self._ffi.new("FDBTransaction **")
         library.check(self._lib.fdb_database_create_transaction(self._handle(), out))
         return CapiTransaction(self._ffi, self._lib, out[0])
 

@@ -3,11 +3,13 @@
 Life of a future (semantics reference §2): libfdb_c calls the callback registered with
 `fdb_future_set_callback` exactly once, either at once on the calling thread (the future was
 already ready) or later on the network thread. The callback only finds the waiting entry and
-hops to the waiter's event loop; `_complete`, always on that loop, reads the result (or error),
-resolves the asyncio future unless it is already done (its awaiting task was cancelled), and
-destroys the FDBFuture. So every FDBFuture is destroyed exactly once, after its callback, and
-never touched afterwards. Cancelling the asyncio future calls `fdb_future_cancel`, which makes
-the C future ready with 1101 and brings the callback (and the destroy) soon after.
+hands it to the waiter's event loop through that loop's inbox (one wakeup for every future
+completed before the loop gets to them); `_complete`, always on that loop, reads the result
+(or error), resolves the asyncio future unless it is already done (its awaiting task was
+cancelled), and destroys the FDBFuture. So every FDBFuture is destroyed exactly once, after
+its callback, and never touched afterwards. Cancelling the asyncio future calls
+`fdb_future_cancel`, which makes the C future ready with 1101 and brings the callback (and the
+destroy) soon after. `wait` skips all of this for a future that is ready when it is awaited.
 """
 
 from __future__ import annotations
@@ -19,38 +21,106 @@ import threading
 from functools import partial
 from typing import Any, Callable, TypeVar
 
-from . import library
+from . import extract, library
+from .extract import (  # noqa: F401  (re-exported: the transaction picks them from here)
+    extract_int64,
+    extract_key,
+    extract_keys,
+    extract_keyvalues,
+    extract_none,
+    extract_strings,
+    extract_value,
+)
 
 log = logging.getLogger("found.capi")
 
 T = TypeVar("T")
 Extract = Callable[[Any], Any]
 
-_ffi: Any = None  # bound by _bind() on first use
+_ffi: Any = None  # bound by _bind() on first use, with the hot entry points below
 _lib: Any = None
+_is_ready: Any = None
+_destroy: Any = None
+_set_callback: Any = None
+_cancel: Any = None
 _pending: dict[int, _Pending] = {}
 _ids = itertools.count(1)
 _callback: Any = None
 
 
 class _Pending:
-    """A C future awaited by an asyncio future on `loop`."""
+    """A C future awaited by an asyncio future on `inbox.loop`."""
 
-    __slots__ = ("afut", "extract", "finished", "fptr", "loop", "thread_id")
+    __slots__ = ("afut", "extract", "finished", "fptr", "inbox", "thread_id")
 
-    def __init__(self, fptr: Any, afut: asyncio.Future, extract: Extract, loop: Any) -> None:
+    def __init__(self, fptr: Any, afut: asyncio.Future, extract: Extract, inbox: _Inbox) -> None:
         self.fptr = fptr
         self.afut = afut
         self.extract = extract
-        self.loop = loop
+        self.inbox = inbox
         self.thread_id = threading.get_ident()
         self.finished = False
 
 
+class _Inbox:
+    """Completed futures waiting for one event loop: one wakeup serves all that arrive
+    before the loop runs the drain (`call_soon_threadsafe` writes to the loop's self-pipe,
+    so batching saves a system call and a thread switch per future under load)."""
+
+    __slots__ = ("entries", "lock", "loop", "scheduled")
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+        self.entries: list[_Pending] = []
+        self.lock = threading.Lock()
+        self.scheduled = False
+
+    def post(self, entry: _Pending) -> None:
+        """From any thread: queue `entry`, waking the loop unless a drain is already due."""
+        with self.lock:
+            self.entries.append(entry)
+            if self.scheduled:
+                return
+            self.scheduled = True
+        try:
+            self.loop.call_soon_threadsafe(self.drain)
+        except RuntimeError:  # the loop is closed: nobody waits any more, just release
+            with self.lock:
+                entries, self.entries = self.entries, []
+            for orphan in entries:
+                orphan.finished = True
+                _destroy(orphan.fptr)
+
+    def drain(self) -> None:
+        """On the loop: complete everything queued so far."""
+        with self.lock:
+            entries, self.entries = self.entries, []
+            self.scheduled = False
+        for entry in entries:
+            _complete(entry)
+
+
+_inboxes: dict[Any, _Inbox] = {}
+
+
+def _inbox_of(loop: Any) -> _Inbox:
+    inbox = _inboxes.get(loop)
+    if inbox is None:
+        for old in [key for key in _inboxes if key.is_closed()]:  # forget closed loops
+            del _inboxes[old]
+        inbox = _inboxes[loop] = _Inbox(loop)
+    return inbox
+
+
 def _bind() -> None:
-    global _ffi, _lib, _callback
+    global _ffi, _lib, _callback, _is_ready, _destroy, _set_callback, _cancel
     ffi, lib = library.load()
     _callback = ffi.callback("FDBCallback", _on_ready)
+    _is_ready = lib.fdb_future_is_ready
+    _destroy = lib.fdb_future_destroy
+    _set_callback = lib.fdb_future_set_callback
+    _cancel = lib.fdb_future_cancel
+    extract.bind(ffi, lib)
     _ffi, _lib = ffi, lib
 
 
@@ -60,18 +130,17 @@ def _on_ready(_fptr: Any, param: Any) -> None:
         entry = _pending.pop(int(_ffi.cast("uintptr_t", param)))
         if threading.get_ident() == entry.thread_id:
             _complete(entry)
-            return
-        try:
-            entry.loop.call_soon_threadsafe(_complete, entry)
-        except RuntimeError:  # the loop is closed: nobody waits any more, just release
-            entry.finished = True
-            _lib.fdb_future_destroy(entry.fptr)
+        else:
+            entry.inbox.post(entry)
     except BaseException:  # nothing may unwind into libfdb_c
         log.exception("FDBFuture callback failed")
 
 
 def _complete(entry: _Pending) -> None:
-    """The one completion helper, on the waiter's loop: resolve unless done, then destroy."""
+    """The one completion helper, on the waiter's loop: resolve unless done, then destroy.
+
+    Each extractor reads the future's error through its getter (a getter returns the
+    future's error code), so a failed future raises from `extract`."""
     if entry.finished:
         return
     entry.finished = True
@@ -79,21 +148,17 @@ def _complete(entry: _Pending) -> None:
     afut = entry.afut
     try:
         if not afut.done():
-            code = _lib.fdb_future_get_error(fptr)
-            if code:
-                afut.set_exception(library.make_error(code))
-            else:
-                afut.set_result(entry.extract(fptr))
-    except BaseException as exc:  # an extract failure still resolves the waiter
+            afut.set_result(entry.extract(fptr))
+    except BaseException as exc:  # an error of the future, or of the extractor
         if not afut.done():
             afut.set_exception(exc)
     finally:
-        _lib.fdb_future_destroy(fptr)
+        _destroy(fptr)
 
 
 def _cancel_if_cancelled(entry: _Pending, afut: asyncio.Future) -> None:
     if afut.cancelled() and not entry.finished:
-        _lib.fdb_future_cancel(entry.fptr)
+        _cancel(entry.fptr)
 
 
 def to_asyncio(fptr: Any, extract: Extract) -> asyncio.Future[Any]:
@@ -102,15 +167,15 @@ def to_asyncio(fptr: Any, extract: Extract) -> asyncio.Future[Any]:
         _bind()
     loop = asyncio.get_running_loop()
     afut = loop.create_future()
-    entry = _Pending(fptr, afut, extract, loop)
+    entry = _Pending(fptr, afut, extract, _inbox_of(loop))
     key = next(_ids)
     _pending[key] = entry
     afut.add_done_callback(partial(_cancel_if_cancelled, entry))
-    code = _lib.fdb_future_set_callback(fptr, _callback, _ffi.cast("void *", key))
+    code = _set_callback(fptr, _callback, _ffi.cast("void *", key))
     if code:
         _pending.pop(key, None)
         entry.finished = True
-        _lib.fdb_future_destroy(fptr)
+        _destroy(fptr)
         afut.set_exception(library.make_error(code))
     return afut
 
@@ -119,75 +184,14 @@ async def wait(fptr: Any, extract: Extract) -> Any:
     """Await the FDBFuture `fptr` and return `extract(fptr)`; takes ownership of `fptr`."""
     if _lib is None:
         _bind()
-    if _lib.fdb_future_is_ready(fptr):  # fast path: no callback, no loop round trip
+    if _is_ready(fptr):  # fast path: no callback, no loop round trip
         try:
-            library.check(_lib.fdb_future_get_error(fptr))
             return extract(fptr)
         finally:
-            _lib.fdb_future_destroy(fptr)
+            _destroy(fptr)
     return await to_asyncio(fptr, extract)
 
 
 def pending_count() -> int:
     """Futures whose callback has not fired yet (for tests and leak checks)."""
     return len(_pending)
-
-
-# -- extractors: read a ready future's value; the memory stays owned by the future ------------
-
-
-def extract_none(_fptr: Any) -> None:
-    return None
-
-
-def extract_int64(fptr: Any) -> int:
-    out = _ffi.new("int64_t *")
-    library.check(_lib.fdb_future_get_int64(fptr, out))
-    return int(out[0])
-
-
-def extract_value(fptr: Any) -> Any:
-    present = _ffi.new("fdb_bool_t *")
-    value = _ffi.new("uint8_t **")
-    length = _ffi.new("int *")
-    library.check(_lib.fdb_future_get_value(fptr, present, value, length))
-    if not present[0]:
-        return None
-    return _ffi.buffer(value[0], length[0])[:]
-
-
-def extract_key(fptr: Any) -> bytes:
-    key = _ffi.new("uint8_t **")
-    length = _ffi.new("int *")
-    library.check(_lib.fdb_future_get_key(fptr, key, length))
-    return _ffi.buffer(key[0], length[0])[:]
-
-
-def extract_keyvalues(fptr: Any) -> tuple[list[tuple[bytes, bytes]], bool]:
-    array = _ffi.new("FDBKeyValue **")
-    count = _ffi.new("int *")
-    more = _ffi.new("fdb_bool_t *")
-    library.check(_lib.fdb_future_get_keyvalue_array(fptr, array, count, more))
-    buffer = _ffi.buffer
-    kvs = array[0]
-    pairs = []
-    for i in range(count[0]):
-        kv = kvs[i]
-        pairs.append((buffer(kv.key, kv.key_length)[:], buffer(kv.value, kv.value_length)[:]))
-    return pairs, bool(more[0])
-
-
-def extract_keys(fptr: Any) -> list[bytes]:
-    array = _ffi.new("FDBKey **")
-    count = _ffi.new("int *")
-    library.check(_lib.fdb_future_get_key_array(fptr, array, count))
-    keys = array[0]
-    return [_ffi.buffer(keys[i].key, keys[i].key_length)[:] for i in range(count[0])]
-
-
-def extract_strings(fptr: Any) -> list[bytes]:
-    array = _ffi.new("char ***")
-    count = _ffi.new("int *")
-    library.check(_lib.fdb_future_get_string_array(fptr, array, count))
-    strings = array[0]
-    return [_ffi.string(strings[i]) for i in range(count[0])]

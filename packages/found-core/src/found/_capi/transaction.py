@@ -30,11 +30,14 @@ class CapiTransaction:
         self._ffi = ffi
         self._lib = lib
         self._tr = ffi.gc(tr, lib.fdb_transaction_destroy)
+        if futures._lib is None:  # `get` uses the future helpers' bound entry points
+            futures._bind()
 
     # -- synchronous calls ------------------------------------------------------------------
 
     def set(self, key: bytes, value: bytes) -> None:
-        _bytes("key", key), _bytes("value", value)
+        if type(key) is not bytes or type(value) is not bytes:
+            _bytes("key", key), _bytes("value", value)
         self._lib.fdb_transaction_set(self._tr, key, len(key), value, len(value))
 
     def clear(self, key: bytes) -> None:
@@ -102,9 +105,15 @@ class CapiTransaction:
         return await futures.wait(fptr, futures.extract_int64)
 
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
-        _bytes("key", key)
+        if type(key) is not bytes:
+            _bytes("key", key)
         fptr = self._lib.fdb_transaction_get(self._tr, key, len(key), snapshot)
-        return await futures.wait(fptr, futures.extract_value)
+        if futures._is_ready(fptr):  # the common case, inlined: see `futures.wait`
+            try:
+                return futures.extract_value(fptr)
+            finally:
+                futures._destroy(fptr)
+        return await futures.to_asyncio(fptr, futures.extract_value)  # type: ignore[no-any-return]
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
         _bytes("key", key)
