@@ -83,14 +83,19 @@ def _mode(mode: Union[int, str]) -> int:
 
 
 class _RangeRead:
-    """Where a paged range read stands: the selectors still to read between, how many rows
-    may still come, the streaming mode and iteration number of the next page."""
+    """Where a paged range read stands: the selectors still to read between (as plain
+    fields: key, or_equal, offset), how many rows may still come, and the streaming mode and
+    iteration number of the next page."""
 
     __slots__ = (
         "backend",
-        "begin",
+        "begin_key",
+        "begin_offset",
+        "begin_or_equal",
         "done",
-        "end",
+        "end_key",
+        "end_offset",
+        "end_or_equal",
         "iteration",
         "limit",
         "mode",
@@ -108,38 +113,51 @@ class _RangeRead:
         mode: Union[int, str],
         reverse: Optional[bool],
     ) -> None:
-        self.backend = check_tx(tx)._tx
-        begin = to_selector("key", key)
-        end = to_selector("other", other)
-        self.limit = self.remaining = check_int("limit", limit)
+        if not isinstance(tx, Transaction):
+            check_tx(tx)
+        self.backend = tx._tx
+        if type(key) is bytes:  # the common case: no selector object to build
+            bkey, bor, boff = key, False, 1
+        else:
+            bkey, bor, boff = to_selector("key", key)
+        if type(other) is bytes:
+            ekey, eor, eoff = other, False, 1
+        else:
+            ekey, eor, eoff = to_selector("other", other)
+        if type(limit) is not int:
+            limit = check_int("limit", limit)
+        self.limit = self.remaining = limit
         mode_code = _mode(mode)
         if reverse is None:
-            descending = begin.key > end.key
+            descending = bkey > ekey
             if descending:
-                top = KeySelector(begin.key, True, 1) if not isinstance(key, KeySelector) else begin
-                begin, end = end, top
+                if not isinstance(key, KeySelector):
+                    bor, boff = True, 1  # `key` itself is included, as in 0.13
+                bkey, bor, boff, ekey, eor, eoff = ekey, eor, eoff, bkey, bor, boff
         else:
             descending = bool(reverse)
         if mode_code == StreamingMode.ITERATOR and 0 < limit <= _EXACT_UP_TO:
             # A small limit is read in one batch, as the official binding's to_list() does:
             # the rows are the same, and paging 4 KB at a time would cost several round trips.
             mode_code = StreamingMode.EXACT
-        self.begin, self.end, self.reverse, self.mode = begin, end, descending, mode_code
+        self.begin_key, self.begin_or_equal, self.begin_offset = bkey, bor, boff
+        self.end_key, self.end_or_equal, self.end_offset = ekey, eor, eoff
+        self.reverse, self.mode = descending, mode_code
         self.snapshot = tx.snapshot
         self.iteration = 1
         self.done = False
 
     async def page(self) -> list[tuple[bytes, bytes]]:
         """The next page of rows; sets `done` once no page follows."""
-        backend, begin, end = self.backend, self.begin, self.end
+        backend = self.backend
         try:
             pairs, more = await backend.get_range(
-                begin.key,
-                begin.or_equal,
-                begin.offset,
-                end.key,
-                end.or_equal,
-                end.offset,
+                self.begin_key,
+                self.begin_or_equal,
+                self.begin_offset,
+                self.end_key,
+                self.end_or_equal,
+                self.end_offset,
                 self.remaining,
                 0,
                 self.mode,
@@ -159,10 +177,10 @@ class _RangeRead:
                 self.done = True
                 return pairs
         self.iteration += 1
-        if self.reverse:
-            self.end = KeySelector(pairs[-1][0], False, 1)
-        else:
-            self.begin = KeySelector(pairs[-1][0], True, 1)
+        if self.reverse:  # continue before the last key read
+            self.end_key, self.end_or_equal, self.end_offset = pairs[-1][0], False, 1
+        else:  # continue after it
+            self.begin_key, self.begin_or_equal, self.begin_offset = pairs[-1][0], True, 1
         return pairs
 
 

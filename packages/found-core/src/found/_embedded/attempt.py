@@ -44,6 +44,7 @@ class Attempt:
         self._timer: Optional[asyncio.TimerHandle] = None
         self._waiters: set[asyncio.Future[Any]] = set()
         self._committed_version = -1
+        self._row_bytes = 32  # estimated cost of a range row, from the last byte-limited page
 
     def _start_attempt(self, keep_persistent: bool) -> None:
         database = self._database
@@ -256,10 +257,11 @@ class Attempt:
     def _read_conflict(self, begin: bytes, end: bytes) -> None:
         if begin >= end:
             return
-        if self._options.ryw_disabled:
+        writes = self._writes
+        if self._options.ryw_disabled or (not writes.entries and not writes.clear_starts):
             parts = [(begin, end)]
         else:
-            parts = self._writes.unwritten_parts(begin, end)
+            parts = writes.unwritten_parts(begin, end)
         for low, high in parts:
             self._approx_size += len(low) + len(high) + RANGE_OVERHEAD
             self._read_conflicts.append((low, high))

@@ -11,6 +11,7 @@ range read (§6.2).
 
 from __future__ import annotations
 
+from itertools import accumulate, chain
 from typing import Optional
 
 from .._errors import error
@@ -45,19 +46,26 @@ def page_limits(limit: int, target_bytes: int, mode: int, iteration: int) -> tup
 
 
 def read_page(
-    view: View, begin: bytes, end: bytes, rows: int, byte_limit: int, reverse: bool
+    view: View,
+    begin: bytes,
+    end: bytes,
+    rows: int,
+    byte_limit: int,
+    reverse: bool,
+    row_bytes: int = 32,
 ) -> tuple[list[tuple[bytes, bytes]], bool]:
-    """Rows of `[begin, end)` up to the limits, and whether a limit stopped the read."""
+    """Rows of `[begin, end)` up to the limits, and whether a limit stopped the read.
+    `row_bytes` (an estimate of one row's cost) sizes the first engine batch."""
     result: list[tuple[bytes, bytes]] = []
     if begin >= end:
         return result, False
     writes = view.writes
     if writes is None or writes.empty():
-        return _db_page(view, begin, end, rows, byte_limit, reverse)
+        return _db_page(view, begin, end, rows, byte_limit, reverse, row_bytes)
     spent = 0
-    # First engine batch: enough rows for the limits when rows are ~32 bytes, so a typical
-    # page costs one engine call while a huge range is never fetched beyond the page.
-    hint = min(rows, byte_limit // 32 + 1)
+    # First engine batch: enough rows for the limits when rows cost about `row_bytes`, so a
+    # typical page costs one engine call while a huge range is never fetched beyond the page.
+    hint = min(rows, byte_limit // row_bytes + 1)
     for key, value in view.rows(begin, end, reverse, hint):
         result.append((key, value))
         spent += len(key) + len(value) + 8
@@ -67,28 +75,32 @@ def read_page(
 
 
 def _db_page(
-    view: View, begin: bytes, end: bytes, rows: int, byte_limit: int, reverse: bool
+    view: View,
+    begin: bytes,
+    end: bytes,
+    rows: int,
+    byte_limit: int,
+    reverse: bool,
+    row_bytes: int,
 ) -> tuple[list[tuple[bytes, bytes]], bool]:
     """`read_page` with nothing of the transaction's own to merge: the engine's rows as one
-    list, fetched `rows` at a time (one call when rows are ~32 bytes or a row limit is set)."""
+    list, fetched in batches sized for the limits (one call when a row limit is set or rows
+    cost about `row_bytes`, with 1/8 to spare). Row costs are summed in C (`_cut`)."""
     if rows >= UNLIMITED and byte_limit >= UNLIMITED:
         return view.engine.get_range(begin, end, view.version, 0, reverse), False
-    batch = max(min(rows, byte_limit // 32 + 1), 1)
+    batch = max(min(rows, byte_limit // row_bytes * 9 // 8 + 2), 1)
     result: list[tuple[bytes, bytes]] = []
     spent = 0
     while True:
         fetched = view.engine.get_range(begin, end, view.version, batch, reverse)
-        if byte_limit >= UNLIMITED:  # a row limit only: no per-row accounting
-            need = rows - len(result)
-            result.extend(fetched[:need])
-            if len(fetched) >= need:
-                return result, True
+        need = rows - len(result)
+        if byte_limit >= UNLIMITED:  # a row limit only: no byte accounting
+            count = need if len(fetched) >= need else -1
         else:
-            for key, value in fetched:
-                result.append((key, value))
-                spent += len(key) + len(value) + 8
-                if len(result) >= rows or spent >= byte_limit:
-                    return result, True
+            count, spent = _cut(fetched, need, byte_limit - spent, spent)
+        if count >= 0:
+            return (result + fetched[:count] if result else fetched[:count]), True
+        result += fetched
         if len(fetched) < batch:
             return result, False
         if reverse:
@@ -96,6 +108,36 @@ def _db_page(
         else:
             begin = fetched[-1][0] + b"\x00"
         batch = min(batch * 2, 4096)
+
+
+def row_cost(page: list[tuple[bytes, bytes]]) -> int:
+    """The average cost of a row of `page` (not empty), counted as the limits count it."""
+    return sum(map(len, chain.from_iterable(page))) // len(page) + 8
+
+
+def _cut(rows: list[tuple[bytes, bytes]], need: int, budget: int, spent: int) -> tuple[int, int]:
+    """How many of `rows` a page takes before a limit stops it: `need` rows at most, and
+    rows until their cost (len(key) + len(value) + 8 each) reaches `budget` (that row
+    included). (-1, spent + cost of all rows) when neither limit is reached."""
+    if not rows:
+        return -1, spent
+    lengths = list(accumulate(map(len, chain.from_iterable(rows))))
+    count = len(rows)
+    if lengths[-1] + 8 * count < budget and count < need:
+        return -1, spent + lengths[-1] + 8 * count
+    # The first row whose running cost reaches the budget (costs only grow): bisect.
+    low, high = 0, count - 1
+    if lengths[2 * high + 1] + 8 * count >= budget:
+        while low < high:
+            middle = (low + high) // 2
+            if lengths[2 * middle + 1] + 8 * (middle + 1) >= budget:
+                high = middle
+            else:
+                low = middle + 1
+        count = low + 1
+    if count > need:
+        count = need
+    return count, spent + lengths[2 * count - 1] + 8 * count
 
 
 def range_conflict(
