@@ -234,10 +234,10 @@ async def _bench(keys: int, sizes: Dict[str, int], repeat: int) -> Dict[str, Dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--keys", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every workload size")
     args = parser.parse_args()
-    base = {"point": 500, "range": 200, "write": 50, "concurrent": 2}
+    base = {"point": 500, "range": 200, "write": 200, "concurrent": 4}
     sizes = {k: max(1, int(v * args.scale)) for k, v in base.items()}
     best = asyncio.run(_bench(args.keys, sizes, args.repeat))
     print(

@@ -12,7 +12,11 @@ records conflict ranges and collects history. Workloads, on the same N keys of 2
 - 100-key range reads: ``Engine.get_range(..., limit=100)`` vs ``SELECT ... LIMIT 100``;
 - single durable commits of 10 random sets, one after the other;
 - 64 concurrent committers (asyncio tasks), each committing 10 random sets at a time: the
-  engine batches them (group commit); raw sqlite3 commits the same transactions one by one.
+  engine batches them (group commit); raw sqlite3 commits the same transactions one by one;
+- bulk commits: one transaction of `--bulk` new keys (25 bytes, empty values), the engine
+  with a write-conflict range per key as a transaction sends them; printed per key;
+- size of the whole key range: ``Engine.estimated_range_size_bytes`` (a byte sample) vs an
+  exact ``SUM(length(key) + length(value))`` over the range.
 
 Each side runs `--repeat` times in turn and the best is kept. Printed: operations per second
 for each side and the ratio raw / engine (how many times faster raw sqlite3 is; below 1.0
@@ -67,10 +71,16 @@ class Raw:
             "SELECT key, value FROM kv WHERE key >= ? ORDER BY key LIMIT 100", (begin,)
         ).fetchall()
 
-    def commit(self, keys: List[bytes]) -> None:
+    def commit(self, keys: List[bytes], value: bytes = VALUE) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
-        self.conn.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)", ((k, VALUE) for k in keys))
+        self.conn.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)", ((k, value) for k in keys))
         self.conn.execute("COMMIT")
+
+    def size(self, begin: bytes, end: bytes) -> int:
+        return self.conn.execute(
+            "SELECT SUM(length(key) + length(value)) FROM kv WHERE key >= ? AND key < ?",
+            (begin, end),
+        ).fetchall()[0][0]
 
 
 async def engine_load(engine: Engine, count: int) -> None:
@@ -79,9 +89,9 @@ async def engine_load(engine: Engine, count: int) -> None:
         await engine.commit(engine.latest_version(), mutations, [], [])
 
 
-async def engine_commit(engine: Engine, keys: List[bytes]) -> None:
+async def engine_commit(engine: Engine, keys: List[bytes], value: bytes = VALUE) -> None:
     version = engine.latest_version()
-    mutations = [Mutation(0, k, VALUE) for k in keys]
+    mutations = [Mutation(0, k, value) for k in keys]
     await engine.commit(version, mutations, [], [(k, k + b"\x00") for k in keys])
 
 
@@ -100,7 +110,7 @@ async def side_by_side(
     return engine_best, raw_best
 
 
-async def main(count: int, repeat: int) -> None:
+async def main(count: int, repeat: int, bulk: int) -> None:
     directory = tempfile.mkdtemp(prefix="bench-storage-")
     rng = random.Random(7)
     engine = Engine.open(os.path.join(directory, "engine"))
@@ -165,6 +175,34 @@ async def main(count: int, repeat: int) -> None:
 
         timing = await side_by_side(repeat, committers_engine, committers_raw)
         results.append(("64 concurrent committers", len(concurrent), *timing))
+
+        rounds = iter(range(2 * repeat))
+
+        def bulk_keys() -> List[bytes]:
+            number = next(rounds)
+            return sorted(b"bulk/%02d/%014d" % (number, (i * 7919) % bulk) for i in range(bulk))
+
+        async def bulk_engine() -> None:
+            await engine_commit(engine, bulk_keys(), b"")
+
+        def bulk_raw() -> None:
+            raw.commit(bulk_keys(), b"")
+
+        engine_seconds, raw_seconds = await side_by_side(repeat, bulk_engine, bulk_raw)
+        results.append(
+            (f"bulk commit, per key of {bulk:,}", 1, engine_seconds / bulk, raw_seconds / bulk)
+        )
+
+        async def size_engine() -> None:
+            for _ in range(20):
+                engine.estimated_range_size_bytes(key(0), key(count))
+
+        def size_raw() -> None:
+            for _ in range(20):
+                raw.size(key(0), key(count))
+
+        timing = await side_by_side(repeat, size_engine, size_raw)
+        results.append(("size of the whole range", 20, *timing))
     finally:
         engine.close()
         raw.conn.close()
@@ -184,5 +222,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keys", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--bulk", type=int, default=100_000)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.keys, arguments.repeat))
+    asyncio.run(main(arguments.keys, arguments.repeat, arguments.bulk))

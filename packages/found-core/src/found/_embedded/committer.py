@@ -63,7 +63,9 @@ _CLEAR_KEY = (
     " FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1) IS NOT NULL"
 )
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
-_BY_KEY = itemgetter(0)
+_BY_KEY = _OP = itemgetter(0)
+_KEY, _PARAM = itemgetter(1), itemgetter(2)
+_ONLY_SETS, _ONLY_BYTES = {SET}, {bytes}
 #: Batches between runs of the log collector.
 GC_EVERY = 16
 #: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
@@ -97,6 +99,11 @@ Result = Union[Outcome, Exception]
 def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> bool:
     """Raise the FoundationDB error for the first malformed mutation, before any write;
     whether every mutation is a plain set (the bulk fast path)."""
+    ops = set(map(_OP, mutations))
+    if ops == _ONLY_SETS:  # checked without a Python loop per mutation
+        types = set(map(type, map(_KEY, mutations))) | set(map(type, map(_PARAM, mutations)))
+        if types == _ONLY_BYTES:
+            return True
     plain = True
     for op, key, param in mutations:
         if type(key) is not bytes or type(param) is not bytes:
@@ -203,19 +210,20 @@ class Committer:
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
         if plain:
-            touched = coalesce(self._sets(request.mutations, version, written))
-            conflicts = coalesce(request.write_conflicts)
+            # sorted single-key ranges, one per key: already coalesced but for a key and its
+            # successor, which may stay apart (both are still sorted and disjoint)
+            touched = self._sets(request.mutations, version, written)
+            written_ranges = request.write_conflicts
+            same = written_ranges == touched  # usual: one write conflict per key set
+            conflicts = touched if same else coalesce(written_ranges)
         else:
             touched = coalesce(self._apply(request.mutations, version, stamp, written))
             # FoundationDB's proxy adds the final key of each versionstamped-key write as a
             # write conflict (the client cannot: the key exists only once stamped).
             stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
             conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
-        rows(
-            self.conn,
-            _LOG,
-            (version, encode(conflicts), None if touched == conflicts else encode(touched)),
-        )
+        same = touched == conflicts
+        rows(self.conn, _LOG, (version, encode(conflicts), None if same else encode(touched)))
         self.recent.add(version, conflicts)
         return Outcome(version, stamp, touched)
 
@@ -239,7 +247,7 @@ class Committer:
         keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
         self.conn.executemany(_PUT, keyed).close()
         after_sets(self.conn, keyed)
-        keys = [key for key, _, _ in keyed]
+        keys = list(map(_BY_KEY, keyed))
         if any(map(eq, keys, keys[1:])):  # a key set twice
             keys = sorted(set(keys))
         if len(written) + len(keys) <= ON_WRITE_MAX:

@@ -22,7 +22,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
-from operator import add, eq, lt, ne, or_
+from operator import add, eq, itemgetter, lt, ne, or_
 
 from .schema import rows
 
@@ -30,6 +30,7 @@ Range = tuple[bytes, bytes]
 
 _LEN = struct.Struct("<I")
 _POINT = 1 << 31
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _ZERO = b"\x00"
 
 
@@ -40,11 +41,11 @@ def coalesce(ranges: Iterable[Range]) -> list[Range]:
     key it wrote), take a fast path: the keys are sorted alone, not as tuples.
     """
     ranges = ranges if isinstance(ranges, list) else list(ranges)
-    begins = [begin for begin, end in ranges if end == begin + _ZERO]
-    if len(begins) == len(ranges):
+    begins = list(map(_FIRST, ranges))
+    if not any(map(ne, map(add, begins, repeat(_ZERO)), map(_SECOND, ranges))):
         # already sorted (a coalesced list, a sorted batch): no sort, no set
         keys = begins if all(map(lt, begins, begins[1:])) else sorted(set(begins))
-        ends = [key + _ZERO for key in keys]
+        ends = list(map(add, keys, repeat(_ZERO)))
         if not any(map(eq, keys[1:], ends)):  # no key is the successor of another
             return list(zip(keys, ends))
     merged: list[Range] = []
@@ -61,9 +62,8 @@ def encode(ranges: Sequence[Range]) -> bytes:
     """Ranges as one BLOB. Each range is a 4-byte little-endian header and bytes: the
     header is the length of `begin`, with bit 31 set for a single-key range (its end,
     begin + NUL, is not stored); otherwise `begin` is followed by `end`, length-prefixed."""
-    begins = [begin for begin, _ in ranges]
-    ends = [end for _, end in ranges]
-    if not any(map(ne, map(add, begins, repeat(_ZERO)), ends)):
+    begins = list(map(_FIRST, ranges))
+    if not any(map(ne, map(add, begins, repeat(_ZERO)), map(_SECOND, ranges))):
         headers = map(_LEN.pack, map(or_, map(len, begins), repeat(_POINT)))
         return b"".join(chain.from_iterable(zip(headers, begins)))
     parts: list[bytes] = []

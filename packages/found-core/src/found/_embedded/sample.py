@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from itertools import compress
+from operator import itemgetter, not_
 from typing import Any
 from zlib import crc32
 
@@ -30,6 +32,8 @@ SAMPLE_EVERY = 32
 #: Ranges with at most this many live keys are measured exactly.
 EXACT_KEYS = 1024
 
+_MASK = SAMPLE_EVERY - 1  # a power of two
+_FIRST = itemgetter(0)
 _UPSERT = "INSERT OR REPLACE INTO sample (key, size) VALUES (?, ?)"
 _DELETE_KEY = "DELETE FROM sample WHERE key = ?"
 _DELETE_RANGE = "DELETE FROM sample WHERE key >= ? AND key < ?"
@@ -46,14 +50,16 @@ _SAMPLED_TOTAL = "SELECT TOTAL(size) FROM sample WHERE key >= ? AND key < ?"
 
 def sampled(key: bytes) -> bool:
     """Whether `key` belongs to the sample."""
-    return crc32(key) % SAMPLE_EVERY == 0
+    return not crc32(key) & _MASK
 
 
 def after_sets(conn: sqlite3.Connection, keyed: Sequence[tuple[bytes, int, bytes]]) -> None:
     """Record the sampled keys of plain sets `keyed` ((key, version, value), the last of a
     key winning)."""
-    entries = [(key, len(key) + len(value)) for key, _, value in keyed if sampled(key)]
-    if entries:
+    keys = list(map(_FIRST, keyed))
+    chosen = list(compress(keyed, map(not_, map(_MASK.__and__, map(crc32, keys)))))
+    if chosen:
+        entries = [(key, len(key) + len(value)) for key, _, value in chosen]
         conn.executemany(_UPSERT, entries).close()
 
 
