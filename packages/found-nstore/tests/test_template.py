@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import found
-from found.ext.nstore._template import _last, _pack_one
+from found.ext.nstore._template import _lasts, _pack_one
 
 ANY = st.one_of(
     st.text(),
@@ -25,6 +25,8 @@ def test_pack_one_and_last_match_the_tuple_layer(value, prefix) -> None:
     packed = _pack_one(value)
     assert packed == found.pack((value,))
     head = found.pack(prefix)
-    decoded = _last(head + packed, len(head))
+    decoded = _lasts([(head + packed, b"")], len(head))[0]
     assert found.pack((decoded,)) == packed
     assert type(decoded) is type(found.unpack(packed)[0])
+    page = _lasts([(head + packed, b""), (head + found.pack(("x",)), b"")], len(head))
+    assert [found.pack((v,)) for v in page] == [packed, found.pack(("x",))]
