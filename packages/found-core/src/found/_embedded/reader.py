@@ -276,7 +276,7 @@ class Reader:
             self._end()
             if self._conn is None:
                 raise error(1000, "the database is closed")
-            return schema.check_consistency(self._conn)
+            return schema.check_consistency(self._conn) + sample.problems(self._conn)
 
     def stats(self) -> dict[str, int]:
         """Row counts of the storage tables."""

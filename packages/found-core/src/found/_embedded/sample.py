@@ -115,3 +115,15 @@ def split_points(conn: sqlite3.Connection, begin: bytes, end: bytes, chunk: int)
             filled += size * weight
         points.append(end)
     return points
+
+
+def problems(conn: sqlite3.Connection) -> list[str]:
+    """Differences between the stored sample and the sampled live keys (for tests: this
+    reads the whole database)."""
+    live = rows(conn, "SELECT key, length(key) + length(value), MAX(version) FROM kv GROUP BY key")
+    expected = {key: size for key, size, _ in live if size is not None and sampled(key)}
+    stored = dict(rows(conn, "SELECT key, size FROM sample"))
+    if stored == expected:
+        return []
+    wrong = sorted(set(stored.items()) ^ set(expected.items()))[:3]
+    return [f"byte sample differs from the data, e.g. {wrong!r}"]
