@@ -6,11 +6,11 @@ serves reads at any version of the last five seconds, commits batches of transac
 optimistic conflict checks, and resolves watches.
 
 Guarantees (module docstrings of `schema`, `versions`, `reader`, `conflicts`, `committer`,
-`collect` and `engine_watches` state the invariants behind each):
+`collect`, `sample` and `engine_watches` state the invariants behind each):
 
-- snapshot reads: ``get`` / ``get_range`` at version v see exactly the commits <= v; each is
-  one SQLite statement (or one short read transaction), so no read transaction outlives a
-  call and the WAL can always be checkpointed;
+- snapshot reads: ``get`` / ``get_range`` at version v see exactly the commits <= v; the
+  reads of one event loop iteration share one SQLite snapshot that ends with the iteration,
+  so the WAL can always be checkpointed;
 - versions grow strictly across processes, about 1,000,000 per second of wall clock;
   reads and commits at a read version whose next commit is more than 5,000,000 versions
   older than the newest commit fail with 1007, beyond ``latest_version()`` with 1009;
@@ -20,8 +20,10 @@ Guarantees (module docstrings of `schema`, `versions`, `reader`, `conflicts`, `c
   fsync'd); a crash at any point keeps every returned commit and no part of any other;
 - group commit: concurrent ``commit`` calls of one process share one SQLite transaction and
   one fsync in a worker thread; the event loop never waits on the disk;
-- bounded history: superseded rows and conflict records older than the window are collected
-  a bounded amount per commit.
+- bounded history: a commit removes the pre-window rows of the keys it sets (on pages it
+  writes anyway), and every few commits the log collector removes the rest of what fell
+  out of the window, a bounded amount proportional to the writes since its last run;
+- size estimates and split points come from a byte sample (`sample`), not a range scan.
 
 Threading: reads, `watch` and `latest_version` run on the caller's thread (the event loop) on
 a connection of their own; commits run in one worker thread on another connection.
