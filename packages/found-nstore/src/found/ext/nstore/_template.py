@@ -88,7 +88,7 @@ def _differ(items: Sequence[Any], checks: list[tuple[int, int]]) -> bool:
 class Template:
     """The scan recipe of a pattern whose variables in `known` will be given values."""
 
-    __slots__ = ("checks", "fixed", "free", "order", "sources", "subspace")
+    __slots__ = ("checks", "free", "head", "order", "sources", "subspace", "tail")
 
     def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
         if len(pattern) != store.n:
@@ -104,12 +104,12 @@ class Template:
             pattern[i].name if isinstance(pattern[i], Variable) else found.pack((pattern[i],))
             for i in order[: len(bound)]
         ]
-        # the whole prefix when no variable is among the bound positions
-        self.fixed = (
-            self.subspace + b"".join(self.sources)
-            if all(isinstance(source, bytes) for source in self.sources)
-            else None
-        )
+        # the constant bytes before the first variable, and the bound positions after it
+        head = 0
+        while head < len(self.sources) and isinstance(self.sources[head], bytes):
+            head += 1
+        self.head = self.subspace + b"".join(self.sources[:head])
+        self.tail = self.sources[head:]
         self.free: list[tuple[int, str]] = []  # (position in the tail, name), first occurrences
         self.checks: list[tuple[int, int]] = []  # tail positions that must hold equal values
         first: dict[str, int] = {}
@@ -123,13 +123,15 @@ class Template:
 
     def begin(self, bindings: Mapping[str, Any]) -> bytes:
         """The packed prefix shared by every row matching the pattern under `bindings`."""
-        if self.fixed is not None:
-            return self.fixed
+        tail = self.tail
+        if not tail:
+            return self.head
+        if len(tail) == 1:
+            return self.head + _pack_one(bindings[tail[0]])
         parts = [
-            source if isinstance(source, bytes) else _pack_one(bindings[source])
-            for source in self.sources
+            source if isinstance(source, bytes) else _pack_one(bindings[source]) for source in tail
         ]
-        return self.subspace + b"".join(parts)
+        return self.head + b"".join(parts)
 
     def bind(self, base: Bindings, pairs: Pairs, skip: int) -> list[Bindings]:
         """`base` extended by the free columns of each key of `pairs`, whose first `skip`
