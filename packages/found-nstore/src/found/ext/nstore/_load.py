@@ -27,7 +27,8 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 
 import found
 
-from ._store import NStore, check_items
+from ._store import NStore, Variable, check_items
+from ._template import _pack_one
 
 log = logging.getLogger(__name__)
 
@@ -128,31 +129,29 @@ class _Batcher:
         self.keys: list[bytes] = []
         self.size = 0
 
-    def _parts(self, items: Sequence[Any]) -> list[bytes]:
-        parts = []
-        for item in items:
-            cache = self.caches.get(type(item))
-            if cache is None:
-                parts.append(found.pack((item,)))
-                continue
-            part = cache.get(item)
-            if part is None:
-                if len(cache) >= _CACHE_SIZE:
-                    cache.clear()
-                part = cache[item] = found.pack((item,))
-            parts.append(part)
-        return parts
-
     def add(self, chunk: list[Any]) -> list[Batch]:
         """Add the tuples of `chunk`; returns the batches they completed."""
         full: list[Batch] = []
-        n, join, orders = self.store.n, b"".join, self.orders
+        n, join, orders, caches = self.store.n, b"".join, self.orders, self.caches
         for items in chunk:
             if type(items) is not tuple:
                 items = tuple(items)
-            if len(items) != n or not all(type(x) in self.caches for x in items):
-                check_items(self.store, items)  # raises on a wrong tuple
-            parts = self._parts(items)
+            if len(items) != n:
+                check_items(self.store, items)  # raises
+            parts = []
+            for item in items:
+                cache = caches.get(type(item))
+                if cache is None:  # not cached: may be a Variable, which check_items refuses
+                    if isinstance(item, Variable):
+                        check_items(self.store, items)
+                    parts.append(found.pack((item,)))
+                    continue
+                part = cache.get(item)
+                if part is None:
+                    if len(cache) >= _CACHE_SIZE:
+                        cache.clear()
+                    part = cache[item] = _pack_one(item)
+                parts.append(part)
             new = [
                 prefix + (join(order(parts)) if order is not None else parts[0])
                 for prefix, order in orders
