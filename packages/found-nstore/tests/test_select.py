@@ -418,3 +418,30 @@ async def test_planner_starts_from_a_single_match_without_counting_the_rest(db, 
     assert order == [path[1], path[0], path[2]]
     assert measured == {(1, _query.COUNT): 1}  # only the single match was counted
     assert rows == [{"b": 1, "c": 2, "n": "n2"}]
+
+
+async def test_planner_takes_a_pattern_without_variables_first_uncounted(db, monkeypatch):
+    store = nstore.make("ground", ("test-ground", uuid.uuid4()), 3)
+    await nstore.load(db, store, [(i, "knows", i + 1) for i in range(50)])
+    measured: dict = {}
+    real = _query._Sizes
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            measured.clear()
+            self.known = measured
+
+    monkeypatch.setattr(_query, "_Sizes", Recording)
+
+    async def scenario(tx, ground):
+        patterns = [(var("a"), "knows", var("b")), ground]
+        order = await nstore.plan(tx, store, patterns)
+        return order, len([b async for b in nstore.query(tx, store, *patterns)])
+
+    assert await found.transactional(db, scenario, (3, "knows", 4)) == (
+        [(3, "knows", 4), (var("a"), "knows", var("b"))],
+        50,
+    )
+    assert measured == {}
+    assert (await found.transactional(db, scenario, (3, "knows", 5)))[1] == 0

@@ -19,8 +19,8 @@ The order:
 
 1. the first pattern has the smallest COUNT, then COUNT_MORE, then the most values, then the
    smallest COUNT_FAR, then ESTIMATE; but the COUNTs are taken most values first, and a
-   pattern with at most one match is taken at once, the others left uncounted (the join
-   then reads no more than counting them would);
+   pattern with at most one match (or no variable at all, uncounted) is taken at once, the
+   others left uncounted (the join then reads no more than counting them would);
 2. each next pattern is, among those sharing a variable with the patterns already placed (all
    of them when none does), the one with the most positions bound by values or by variables
    already placed, then the smallest COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE;
@@ -214,9 +214,10 @@ async def _plan(
     remaining = list(range(len(patterns)))
     first = None
     # most values first: a pattern with at most one match starts the query uncontested (the
-    # join then reads no more than counting the others would), so they are not counted
+    # join then reads no more than counting the others would), so they are not counted; a
+    # pattern without variables has at most one match, so it is not counted either
     for i in sorted(remaining, key=lambda i: _bound(patterns[i], set()), reverse=True):
-        if await sizes.size(i, COUNT) <= 1:
+        if not _variables(patterns[i]) or await sizes.size(i, COUNT) <= 1:
             first = i
             break
     if first is None:
