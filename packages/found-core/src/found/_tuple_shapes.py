@@ -244,15 +244,15 @@ def _statements(shape: Shape, indices: List[int]) -> List[str]:
     return lines
 
 
-def _define(name: str, head: List[str], lines: List[str], namespace: Dict[str, Any]) -> Any:
-    body = "".join(f"    {line}\n" for line in head + lines)
-    exec(f"def {name}:\n{body}", namespace)  # built from shape tokens, never from key text
-    return namespace[name.partition("(")[0]]
-
-
-# Up to this many shapes per regex are told apart by comparing `lastindex` in the decoder
-# itself; past it, through a list of converter functions (one more call, no comparisons).
-_INLINE_SHAPES = 4
+def _tree(leaves: List[Tuple[int, Shape, List[int]]], indent: str) -> List[str]:
+    """Lines that tell the shapes apart by `lastindex` (in `i`) with a binary search over
+    their leaf groups, then build the tuple: a few comparisons, no call."""
+    if len(leaves) == 1:
+        return [indent + line for line in _statements(*leaves[0][1:])]
+    middle = len(leaves) // 2
+    lines = [f"{indent}if i < {leaves[middle][0]}:"]
+    lines += _tree(leaves[:middle], indent + "    ")
+    return lines + _tree(leaves[middle:], indent)
 
 
 def _decoder(
@@ -263,23 +263,15 @@ def _decoder(
     """The function that matches a key from `pos` and builds its tuple, or returns None; it
     calls `tick` on each match when given (the table counting its hits)."""
     namespace = dict(_NAMESPACE, _fullmatch=fullmatch, _tick=tick)
-    head = ["m = _fullmatch(key, pos)", "if m is None:", "    return None"]
+    lines = ["m = _fullmatch(key, pos)", "if m is None:", "    return None"]
     if tick is not None:
-        head.append("_tick()")
-    if len(leaves) == 1:
-        return _define("decode(key, pos)", head, _statements(*leaves[0][1:]), namespace)
-    if len(leaves) <= _INLINE_SHAPES:
-        lines = ["i = m.lastindex"]
-        for number, (leaf, shape, indices) in enumerate(leaves):
-            test = "else:" if number == len(leaves) - 1 else f"if i == {leaf}:"
-            lines.append(test)
-            lines += [f"    {line}" for line in _statements(shape, indices)]
-        return _define("decode(key, pos)", head, lines, namespace)
-    converters: List[Any] = [None] * (leaves[-1][0] + 1)
-    for leaf, shape, indices in leaves:
-        converters[leaf] = _define("convert(m)", [], _statements(shape, indices), dict(namespace))
-    namespace["_converters"] = converters
-    return _define("decode(key, pos)", head, ["return _converters[m.lastindex](m)"], namespace)
+        lines.append("_tick()")
+    if len(leaves) > 1:
+        lines.append("i = m.lastindex")
+    lines += _tree(sorted(leaves, key=lambda leaf: leaf[0]), "")
+    body = "".join(f"    {line}\n" for line in lines)
+    exec(f"def decode(key, pos):\n{body}", namespace)  # from shape tokens, never key text
+    return namespace["decode"]
 
 
 # Per first type code (the key's byte at the tuple's start), a function decoding the keys of
