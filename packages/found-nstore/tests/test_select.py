@@ -445,3 +445,34 @@ async def test_planner_takes_a_pattern_without_variables_first_uncounted(db, mon
     )
     assert measured == {}
     assert (await found.transactional(db, scenario, (3, "knows", 5)))[1] == 0
+
+
+async def test_query_resumes_after_the_rows_the_planner_counted(db, monkeypatch):
+    """The first pattern's rows read while planning are not read again: the query goes on
+    from the last of them; the results are those of the caller's order."""
+    from found.ext.nstore import _template
+
+    monkeypatch.setattr(_template, "FIRST_PAGE", 7)
+    monkeypatch.setattr(_query, "PLAN_LIMIT", 40)  # both patterns counted in part only
+    monkeypatch.setattr(_query, "FAR_LIMIT", 50)
+    store = nstore.make("resume", ("test-resume", uuid.uuid4()), 3)
+    facts = [(i, "type", "T") for i in range(0, 300, 2)] + [(i, "age", 1) for i in range(90)]
+    facts += [(i, "type", "U") for i in range(1, 300, 2)]
+    await nstore.load(db, store, facts)
+    patterns = [(var("s"), "type", "T"), (var("s"), "age", 1)]
+    starts = []
+    real = found.get_range
+
+    async def recording(tx, begin, end, *args, **kwargs):
+        starts.append(begin)
+        return await real(tx, begin, end, *args, **kwargs)
+
+    async def scenario(tx, ordered):
+        return [b async for b in nstore.query(tx, store, *patterns, ordered=ordered)]
+
+    expected = await found.transactional(db, scenario, True)
+    monkeypatch.setattr(found, "get_range", recording)
+    got = await found.transactional(db, scenario, False)
+    assert sorted(b["s"] for b in got) == sorted(b["s"] for b in expected)
+    assert len(got) == 45
+    assert len(starts) == len(set(starts))  # no range read twice from the same key

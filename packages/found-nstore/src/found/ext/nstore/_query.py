@@ -27,8 +27,8 @@ The order:
 3. remaining ties go to the caller's order.
 
 Planning reads at most `FAR_LIMIT` keys per pattern, in the caller's transaction, so those
-reads are read conflicts too; when counting the first pattern read all its rows, the query
-starts from them instead of reading them again. With a single pattern, or with
+reads are read conflicts too; the query starts from the first pattern's rows that counting
+read, and reads only the rest of its range. With a single pattern, or with
 `ordered=True`, nothing is measured and the patterns run in the caller's order: the first
 one is scanned, every other one joins (a nested loop: one range read per binding, a point
 read when the binding leaves no column free; see `_select.join`). Results pass between the
@@ -66,27 +66,26 @@ class _Sizes:
         self.bytes: dict[int, int] = {}  # pattern -> bytes of the keys counted at PLAN_LIMIT
         self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
         self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
-        # pattern -> the last key its latest count read, and how many keys up to it
-        self.last: dict[int, bytes] = {}
-        self.progress: dict[int, int] = {}
 
-    async def _count(self, i: int, limit: int, after: Optional[bytes] = None) -> tuple[int, int]:
-        """Keys of pattern `i` (after the key `after`, when given) up to `limit`, and their
-        size in bytes; remembers the rows read from the start of the range, contiguous."""
-        plan = Scan(self.store, self.patterns[i])
-        begin = plan.begin if after is None else after + b"\x00"
-        pairs = await found.get_range(self.tx, begin, plan.end, limit=limit, mode=_EXACT)
-        size = sum([len(key) + len(value) for key, value in pairs])
-        if after is None:
-            self.seen[i] = pairs
-        else:
-            self.seen[i].extend(pairs)
-        if pairs:
-            self.last[i] = pairs[-1][0]
-        self.progress[i] = len(self.seen[i])
-        if len(pairs) < limit:  # the range ended: `query` starts from these rows
-            self.rows[i] = self.seen[i]
-        return len(pairs), size
+    def progress(self, i: int) -> int:
+        """How many rows of pattern `i` counting has read so far."""
+        return len(self.seen.get(i, ()))
+
+    async def _count(self, i: int, limit: int) -> tuple[int, int]:
+        """The keys of pattern `i` counted up to `limit`, and their size in bytes. Counting
+        goes on from the rows read before (kept, from the range's start), so no key is read
+        twice; `query` starts from those rows."""
+        seen = self.seen.setdefault(i, [])
+        if len(seen) < limit and i not in self.rows:
+            plan = Scan(self.store, self.patterns[i])
+            begin = seen[-1][0] + b"\x00" if seen else plan.begin
+            want = limit - len(seen)
+            pairs = await found.get_range(self.tx, begin, plan.end, limit=want, mode=_EXACT)
+            seen.extend(pairs)
+            if len(pairs) < want:  # the range ended
+                self.rows[i] = seen
+        counted = seen[:limit]
+        return len(counted), sum([len(key) + len(value) for key, value in counted])
 
     async def size(self, i: int, measure: int) -> int:
         """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
@@ -142,10 +141,10 @@ class _Sizes:
         for i in tied:
             if (i, COUNT_FAR) in self.known:
                 ranks[i] = self.known[(i, COUNT_FAR)]
-            elif self.progress[i] >= FAR_LIMIT:
+            elif self.progress(i) >= FAR_LIMIT:
                 ranks[i] = FAR_LIMIT
             else:
-                ranks[i] = self.progress[i]  # a race of an earlier choice may have gone on
+                ranks[i] = self.progress(i)  # a race of an earlier choice may have gone on
                 running.append(i)
         exact = [ranks[i] for i in tied if (i, COUNT_FAR) in self.known]
         best = min(exact) if exact else FAR_LIMIT
@@ -156,8 +155,9 @@ class _Sizes:
                 if want <= 0:  # already past the smallest exact count
                     running.remove(i)
                     continue
-                read, _ = await self._count(i, want, self.last[i])
-                ranks[i] = self.progress[i]
+                before = self.progress(i)
+                ranks[i] = (await self._count(i, before + want))[0]
+                read = ranks[i] - before
                 if read < want:  # the range ended: exact
                     self.known[(i, COUNT_FAR)] = ranks[i]
                     best = min(best, ranks[i])
@@ -206,10 +206,11 @@ async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> lis
 
 async def _plan(
     tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]
-) -> tuple[list[Sequence[Any]], Optional[Pairs]]:
-    """`plan`, and the first pattern's rows when counting it read them all (else None)."""
+) -> tuple[list[Sequence[Any]], Optional[Pairs], bool]:
+    """`plan`, the first pattern's rows that counting read (from its range's start; None
+    when it was not counted), and whether they are all of its rows."""
     if len(patterns) < 2:
-        return list(patterns), None
+        return list(patterns), None, False
     sizes = _Sizes(tx, store, patterns)
     remaining = list(range(len(patterns)))
     first = None
@@ -235,14 +236,25 @@ async def _plan(
         order.append(chosen)
         remaining.remove(chosen)
         known |= _variables(patterns[chosen])
-    return [patterns[i] for i in order], sizes.rows.get(first)
+    chosen = [patterns[i] for i in order]
+    if first in sizes.rows:
+        return chosen, sizes.rows[first], True
+    return chosen, sizes.seen.get(first), False
 
 
-async def _replay(template: Template, rows: Pairs) -> AsyncIterator[list[Bindings]]:
-    """The bindings of `rows`, read whole from the template's range by the planner."""
-    page = template.bind({}, rows, len(template.begin({})))
+async def _resume(
+    tx: Any, template: Template, rows: Pairs, complete: bool
+) -> AsyncIterator[list[Bindings]]:
+    """The bindings of `rows`, the start of the template's range read by the planner, then,
+    unless `complete`, of the rest of the range."""
+    begin = template.begin({})
+    page = template.bind({}, rows, len(begin))
     if page:
         yield page
+    if not complete:
+        start = rows[-1][0] + b"\x00" if rows else begin
+        async for page in template.pages(tx, {}, begin, start, 0):
+            yield page
 
 
 async def query(
@@ -256,13 +268,13 @@ async def query(
     chain = [pattern, *patterns]
     for p in chain:
         Scan(store, p)  # validate every pattern before the first read
-    rows = None
+    rows, complete = None, False
     if not ordered:
-        chain, rows = await _plan(tx, store, chain)
+        chain, rows, complete = await _plan(tx, store, chain)
     if rows is None:
         pages = select_pages(tx, store, chain[0])
-    else:  # the planner read all of the first pattern's rows: no second read
-        pages = _replay(Template(store, chain[0], frozenset()), rows)
+    else:  # the planner read the first pattern's first rows (or all): no second read
+        pages = _resume(tx, Template(store, chain[0], frozenset()), rows, complete)
     known = _variables(chain[0])
     for p in chain[1:]:
         pages = join(tx, store, pages, p, frozenset(known & _variables(p)))
