@@ -85,8 +85,9 @@ class _Inbox:
         try:
             self.loop.call_soon_threadsafe(self.drain)
         except RuntimeError:  # the loop is closed: nobody waits any more, just release
-            with self.lock:
+            with self.lock:  # (and let the next completion find that out too)
                 entries, self.entries = self.entries, []
+                self.scheduled = False
             for orphan in entries:
                 orphan.finished = True
                 _destroy(orphan.fptr)
@@ -107,7 +108,7 @@ def _inbox_of(loop: Any) -> _Inbox:
     inbox = _inboxes.get(loop)
     if inbox is None:
         for old in [key for key in _inboxes if key.is_closed()]:  # forget closed loops
-            del _inboxes[old]
+            _inboxes.pop(old, None)
         inbox = _inboxes[loop] = _Inbox(loop)
     return inbox
 
