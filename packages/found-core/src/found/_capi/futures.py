@@ -42,6 +42,8 @@ _lib: Any = None
 _is_ready: Any = None
 _destroy: Any = None
 _set_callback: Any = None
+_VOID_P: Any = None  # ctypes resolved once (a string type costs a lookup per cast)
+_UINTPTR_T: Any = None
 _cancel: Any = None
 _pending: dict[int, _Pending] = {}
 _ids = itertools.count(1)
@@ -115,7 +117,10 @@ def _inbox_of(loop: Any) -> _Inbox:
 
 def _bind() -> None:
     global _ffi, _lib, _callback, _is_ready, _destroy, _set_callback, _cancel
+    global _VOID_P, _UINTPTR_T
     ffi, lib = library.load()
+    _VOID_P = ffi.typeof("void *")
+    _UINTPTR_T = ffi.typeof("uintptr_t")
     _callback = ffi.callback("FDBCallback", _on_ready)
     _is_ready = lib.fdb_future_is_ready
     _destroy = lib.fdb_future_destroy
@@ -128,7 +133,7 @@ def _bind() -> None:
 def _on_ready(_fptr: Any, param: Any) -> None:
     """The C callback: runs on the network thread or inside `fdb_future_set_callback`."""
     try:
-        entry = _pending.pop(int(_ffi.cast("uintptr_t", param)))
+        entry = _pending.pop(int(_ffi.cast(_UINTPTR_T, param)))
         if threading.get_ident() == entry.thread_id:
             _complete(entry)
         else:
@@ -162,8 +167,9 @@ def _cancel_if_cancelled(entry: _Pending, afut: asyncio.Future) -> None:
         _cancel(entry.fptr)
 
 
-def to_asyncio(fptr: Any, extract: Extract) -> asyncio.Future[Any]:
-    """An asyncio future (on the running loop) resolved from the FDBFuture `fptr`, which it owns."""
+def _watch(fptr: Any, extract: Extract) -> tuple[asyncio.Future[Any], Any]:
+    """Register the callback of `fptr` (owned from here on) for a new future on the running
+    loop: (that future, its entry, or None when registering failed and it holds the error)."""
     if _lib is None:
         _bind()
     loop = asyncio.get_running_loop()
@@ -171,14 +177,35 @@ def to_asyncio(fptr: Any, extract: Extract) -> asyncio.Future[Any]:
     entry = _Pending(fptr, afut, extract, _inbox_of(loop))
     key = next(_ids)
     _pending[key] = entry
-    afut.add_done_callback(partial(_cancel_if_cancelled, entry))
-    code = _set_callback(fptr, _callback, _ffi.cast("void *", key))
+    code = _set_callback(fptr, _callback, _ffi.cast(_VOID_P, key))
     if code:
         _pending.pop(key, None)
         entry.finished = True
         _destroy(fptr)
         afut.set_exception(library.make_error(code))
+        return afut, None
+    return afut, entry
+
+
+def to_asyncio(fptr: Any, extract: Extract) -> asyncio.Future[Any]:
+    """An asyncio future (on the running loop) resolved from the FDBFuture `fptr`, which it
+    owns; cancelling that future cancels `fptr`. For futures handed to callers (watches)."""
+    afut, entry = _watch(fptr, extract)
+    if entry is not None:
+        afut.add_done_callback(partial(_cancel_if_cancelled, entry))
     return afut
+
+
+async def wait_callback(fptr: Any, extract: Extract) -> Any:
+    """`wait` for a future that was not ready: through its callback. A cancelled await
+    cancels `fptr` (its callback then destroys it)."""
+    afut, entry = _watch(fptr, extract)
+    try:
+        return await afut
+    except asyncio.CancelledError:
+        if entry is not None and not entry.finished:
+            _cancel(fptr)
+        raise
 
 
 async def wait(fptr: Any, extract: Extract) -> Any:
@@ -190,7 +217,7 @@ async def wait(fptr: Any, extract: Extract) -> Any:
             return extract(fptr)
         finally:
             _destroy(fptr)
-    return await to_asyncio(fptr, extract)
+    return await wait_callback(fptr, extract)
 
 
 def pending_count() -> int:
