@@ -4,14 +4,14 @@
 it decodes element by element and counts a countdown down, calling `learn` (which returns the
 next countdown) on every `_every`-th miss: the shape of that key
 (`found._tuple_shapes.shape_of`) is counted, and learned once seen `_needed` times, up to
-`MAX_SHAPES` shapes; each new shape rebuilds the regex.
+`MAX_SHAPES` shapes; each new shape rebuilds the decoder of its first type code.
 
 Shapes only pay when they repeat: a failed match costs time on every miss. So the table
-judges itself over periods. While *evaluating*, its converters count hits (through `_tick`);
+judges itself over periods. While *evaluating*, its decoders count hits (through `_tick`);
 a period ends after `_EVAL_HITS` hits or `_WINDOW` misses. When hits were fewer than half the
 misses, the table forgets its shapes and becomes four times as selective (four times fewer
 misses examined, four times more sightings needed); otherwise it relaxes one step and swaps
-in converters that do not count, until `_WINDOW` more misses start the next evaluation. So
+in decoders that do not count, until `_WINDOW` more misses start the next evaluation. So
 hits cost nothing extra most of the time, unique shapes cost little, and a changed workload
 is not stuck with old shapes.
 
@@ -31,7 +31,11 @@ MAX_SHAPES = 32
 _WINDOW = 2048  # misses in a period
 _EVAL_HITS = 4096  # hits that end an evaluation early
 _FIRST_EVERY = 8  # at first one miss in eight is examined
-_MOST_NEEDED = 256
+# Fully backed off, one miss in 1024 is examined (examining costs a few microseconds, so
+# about 4 ns a miss), and a shape is learned after 64 sightings among those: about 65,000
+# misses of one shape.
+_MOST_NEEDED = 64
+_MOST_EVERY = 1024
 _MAX_PENDING = 4096
 _NEVER = 1 << 62
 
@@ -129,7 +133,7 @@ class ShapeTable:
     def _judge(self) -> None:
         if 2 * self._hits < self._misses - self._mark:
             self._needed = min(4 * self._needed, _MOST_NEEDED)
-            self._every = min(4 * self._every, _MOST_NEEDED)
+            self._every = min(4 * self._every, _MOST_EVERY)
             self.reset()
             return
         self._needed = max(self._needed // 4, 2)
