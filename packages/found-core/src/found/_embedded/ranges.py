@@ -11,7 +11,6 @@ range read (§6.2).
 
 from __future__ import annotations
 
-from itertools import accumulate, chain
 from typing import Optional
 
 from .._errors import error
@@ -53,12 +52,13 @@ def read_page(
     byte_limit: int,
     reverse: bool,
     row_bytes: int = 32,
-) -> tuple[list[tuple[bytes, bytes]], bool]:
-    """Rows of `[begin, end)` up to the limits, and whether a limit stopped the read.
-    `row_bytes` (an estimate of one row's cost) sizes the first engine batch."""
+) -> tuple[list[tuple[bytes, bytes]], bool, int]:
+    """Rows of `[begin, end)` up to the limits, whether a limit stopped the read, and the
+    page's cost in bytes when a byte limit applied (else 0). `row_bytes`, an estimate of one
+    row's cost, sizes the first engine batch."""
     result: list[tuple[bytes, bytes]] = []
     if begin >= end:
-        return result, False
+        return result, False, 0
     writes = view.writes
     if writes is None or writes.empty():
         return _db_page(view, begin, end, rows, byte_limit, reverse, row_bytes)
@@ -70,8 +70,8 @@ def read_page(
         result.append((key, value))
         spent += len(key) + len(value) + 8
         if len(result) >= rows or spent >= byte_limit:
-            return result, True
-    return result, False
+            return result, True, spent
+    return result, False, spent
 
 
 def _db_page(
@@ -82,12 +82,12 @@ def _db_page(
     byte_limit: int,
     reverse: bool,
     row_bytes: int,
-) -> tuple[list[tuple[bytes, bytes]], bool]:
+) -> tuple[list[tuple[bytes, bytes]], bool, int]:
     """`read_page` with nothing of the transaction's own to merge: the engine's rows as one
     list, fetched in batches sized for the limits (one call when a row limit is set or rows
-    cost about `row_bytes`, with 1/8 to spare). Row costs are summed in C (`_cut`)."""
+    cost about `row_bytes`, with 1/8 to spare)."""
     if rows >= UNLIMITED and byte_limit >= UNLIMITED:
-        return view.engine.get_range(begin, end, view.version, 0, reverse), False
+        return view.engine.get_range(begin, end, view.version, 0, reverse), False, 0
     batch = max(min(rows, byte_limit // row_bytes * 9 // 8 + 2), 1)
     result: list[tuple[bytes, bytes]] = []
     spent = 0
@@ -97,12 +97,12 @@ def _db_page(
         if byte_limit >= UNLIMITED:  # a row limit only: no byte accounting
             count = need if len(fetched) >= need else -1
         else:
-            count, spent = _cut(fetched, need, byte_limit - spent, spent)
+            count, spent = _cut(fetched, need, byte_limit, spent)
         if count >= 0:
-            return (result + fetched[:count] if result else fetched[:count]), True
+            return (result + fetched[:count] if result else fetched[:count]), True, spent
         result += fetched
         if len(fetched) < batch:
-            return result, False
+            return result, False, spent
         if reverse:
             end = fetched[-1][0]
         else:
@@ -110,34 +110,17 @@ def _db_page(
         batch = min(batch * 2, 4096)
 
 
-def row_cost(page: list[tuple[bytes, bytes]]) -> int:
-    """The average cost of a row of `page` (not empty), counted as the limits count it."""
-    return sum(map(len, chain.from_iterable(page))) // len(page) + 8
-
-
-def _cut(rows: list[tuple[bytes, bytes]], need: int, budget: int, spent: int) -> tuple[int, int]:
-    """How many of `rows` a page takes before a limit stops it: `need` rows at most, and
-    rows until their cost (len(key) + len(value) + 8 each) reaches `budget` (that row
-    included). (-1, spent + cost of all rows) when neither limit is reached."""
-    if not rows:
-        return -1, spent
-    lengths = list(accumulate(map(len, chain.from_iterable(rows))))
-    count = len(rows)
-    if lengths[-1] + 8 * count < budget and count < need:
-        return -1, spent + lengths[-1] + 8 * count
-    # The first row whose running cost reaches the budget (costs only grow): bisect.
-    low, high = 0, count - 1
-    if lengths[2 * high + 1] + 8 * count >= budget:
-        while low < high:
-            middle = (low + high) // 2
-            if lengths[2 * middle + 1] + 8 * (middle + 1) >= budget:
-                high = middle
-            else:
-                low = middle + 1
-        count = low + 1
-    if count > need:
-        count = need
-    return count, spent + lengths[2 * count - 1] + 8 * count
+def _cut(
+    rows: list[tuple[bytes, bytes]], need: int, byte_limit: int, spent: int
+) -> tuple[int, int]:
+    """How many of `rows` the page takes before a limit stops it (the row reaching a limit
+    included: at most `need` rows, until the page's cost reaches `byte_limit`), with the
+    cost so far; (-1, cost) when no limit is reached."""
+    for count, (key, value) in enumerate(rows, 1):
+        spent += len(key) + len(value) + 8
+        if spent >= byte_limit or count >= need:
+            return count, spent
+    return -1, spent
 
 
 def range_conflict(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from .._errors import FoundException, error
 from . import special
 from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
-from .ranges import UNLIMITED, page_limits, range_conflict, read_page, row_cost
+from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import (
     NEXT_WRITE_NO_WRITE_CONFLICT_RANGE,
@@ -184,9 +184,9 @@ class EmbeddedTransaction(Writes):
         end = normalize(end_key, end_or_equal, end_offset)
         low = resolve_bound(view, begin[0], begin[1], max_key)
         high = resolve_bound(view, end[0], end[1], max_key)
-        page, more = read_page(view, low, high, rows, byte_limit, reverse, self._row_bytes)
-        if more and page and byte_limit < UNLIMITED:
-            self._row_bytes = row_cost(page)  # sizes the next page's engine batch
+        page, more, cost = read_page(view, low, high, rows, byte_limit, reverse, self._row_bytes)
+        if more and cost:
+            self._row_bytes = max(cost // len(page), 8)  # sizes the next page's engine batch
         if not snapshot:
             conflict = range_conflict(begin, end, (low, high), page, more, reverse, max_key)
             if conflict is not None:
