@@ -13,6 +13,7 @@ stand-in there). Values are compared by type and, for floats, by their bits.
 
 from __future__ import annotations
 
+import pickle
 import platform
 import struct
 import sys
@@ -189,3 +190,5 @@ def test_uuids_from_the_fast_path_behave_as_uuids(uuids: List[UUID], text: str) 
         assert ours == theirs and hash(ours) == hash(theirs) and str(ours) == str(theirs)
         assert ours.is_safe is theirs.is_safe
         assert ours.__reduce__() == theirs.__reduce__()
+        copied = pickle.loads(pickle.dumps(ours))
+        assert type(copied) is UUID and copied == theirs and copied.is_safe is theirs.is_safe
