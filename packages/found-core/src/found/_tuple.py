@@ -19,10 +19,11 @@ Byte-identical to `fdb.tuple` of FoundationDB 7.3. Invariants the encoding keeps
 Decoding accepts everything `fdb.tuple.unpack` reads (including non-minimal integers) and
 rejects malformed input with a `ValueError` naming the byte offset. Unsupported Python types
 raise `TypeError`. Speed comes from dispatching on the exact type, building integers and
-floats with one `to_bytes`, escaping with `bytes.replace`, finding terminators with
-`bytes.find`, decoding nested tuples without recursion and joining once. On CPython, keys of
-a shape seen before (same type codes) decode by one regex match and a generated converter
-(`found._tuple_shapes`, `found._tuple_table`).
+floats with one `to_bytes` or `struct` call, escaping with `bytes.replace`, finding
+terminators with `bytes.find`, decoding nested tuples without recursion and joining once; on
+CPython, `pack` runs the top level of the tuple inline. On CPython, keys of a shape seen
+before (same type codes) decode by one regex match in a generated decoder chosen by the key's
+first type code (`found._tuple_shapes`, `found._tuple_table`).
 """
 
 from __future__ import annotations

@@ -4,10 +4,14 @@ Keys of one subspace nearly always share a *shape*: the same sequence of type co
 strings of any length. Decoding them element by element spends most of its time in the
 interpreter's dispatch, so this module learns shapes instead: a key that the general decoder
 has decoded is tokenized into a regular expression for its shape (`\\x02([^\\x00]*)\\x00`
-for a string, `\\x17(...)` for a 3-byte integer, ...) and a Python expression that builds the
-tuple from the captured groups. All learned shapes are written as one regex over their trie,
-so a single `fullmatch` in C both recognises a key's shape and slices out its payloads; a
-small generated function per shape then converts the groups. Decoded values are never cached.
+for a string, `\\x17(...)` for a 3-byte integer, ...) and Python code that builds the tuple
+from the captured groups. The shapes that start with the same type code are written as one
+regex over their trie, so a single `fullmatch` in C both recognises a key's shape and slices
+out its payloads; one generated function per type code runs it and builds the tuple, telling
+its shapes apart by a binary search on `lastindex`. `unpack` picks that function by the key's
+first byte: a regex costs a little for every group it holds, so keeping one per code keeps
+each small. UUIDs and doubles are built inline (a call costs as much as building one).
+Decoded values are never cached.
 
 Each shape pattern accepts exactly the bytes the general decoder reads the same way (a
 string ends at the first 0x00 not followed by 0xff, fixed-size payloads have their exact
