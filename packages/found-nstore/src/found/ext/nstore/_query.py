@@ -63,7 +63,6 @@ class _Sizes:
     def __init__(self, tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> None:
         self.tx, self.store, self.patterns = tx, store, patterns
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
-        self.bytes: dict[int, int] = {}  # pattern -> bytes of the keys counted at PLAN_LIMIT
         self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
         self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
 
@@ -71,8 +70,8 @@ class _Sizes:
         """How many rows of pattern `i` counting has read so far."""
         return len(self.seen.get(i, ()))
 
-    async def _count(self, i: int, limit: int) -> tuple[int, int]:
-        """The keys of pattern `i` counted up to `limit`, and their size in bytes. Counting
+    async def _count(self, i: int, limit: int) -> int:
+        """The keys of pattern `i` counted up to `limit`. Counting
         goes on from the rows read before (kept, from the range's start), so no key is read
         twice; `query` starts from those rows."""
         seen = self.seen.setdefault(i, [])
@@ -84,8 +83,7 @@ class _Sizes:
             seen.extend(pairs)
             if len(pairs) < want:  # the range ended
                 self.rows[i] = seen
-        counted = seen[:limit]
-        return len(counted), sum([len(key) + len(value) for key, value in counted])
+        return min(len(seen), limit)
 
     async def size(self, i: int, measure: int) -> int:
         """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
@@ -94,17 +92,18 @@ class _Sizes:
         if (i, measure) in self.known:
             return self.known[(i, measure)]
         if measure == COUNT:
-            value = (await self._count(i, FIRST_COUNT))[0]
+            value = await self._count(i, FIRST_COUNT)
         else:
             below = await self.size(i, COUNT if measure == COUNT_MORE else COUNT_MORE)
             if below < (FIRST_COUNT if measure == COUNT_MORE else PLAN_LIMIT):
                 value = below  # exact already
             elif measure == COUNT_MORE:
-                value, self.bytes[i] = await self._count(i, PLAN_LIMIT)
+                value = await self._count(i, PLAN_LIMIT)
             else:
                 plan = Scan(self.store, self.patterns[i])
                 stored = await found.estimated_size_bytes(self.tx, plan.begin, plan.end)
-                value = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(self.bytes[i], 1))
+                counted = sum([len(k) + len(v) for k, v in self.seen[i][:PLAN_LIMIT]])
+                value = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(counted, 1))
         self.known[(i, measure)] = value
         return value
 
@@ -123,10 +122,9 @@ class _Sizes:
                 if below < FIRST_COUNT:
                     ranks[i] = below
                 else:
-                    ranks[i], read = await self._count(i, best + 1)
+                    ranks[i] = await self._count(i, best + 1)
                     if ranks[i] <= best:  # stopped on its own: the exact count
                         self.known[(i, COUNT_MORE)] = ranks[i]
-                        self.bytes[i] = read
             best = min(best, ranks[i])
         return ranks
 
@@ -156,7 +154,7 @@ class _Sizes:
                     running.remove(i)
                     continue
                 before = self.progress(i)
-                ranks[i] = (await self._count(i, before + want))[0]
+                ranks[i] = await self._count(i, before + want)
                 read = ranks[i] - before
                 if read < want:  # the range ended: exact
                     self.known[(i, COUNT_FAR)] = ranks[i]
