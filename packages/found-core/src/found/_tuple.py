@@ -260,12 +260,17 @@ if _CPYTHON:
                     else:
                         append(f"\x02{v}\x00".encode())
                 elif tp is int:
-                    if 0 <= v < 256:
-                        append(_ONE_BYTE[v])
-                    elif 0 < v < 65536:
-                        append(_PACK_2(0x16, v))
-                    elif 0 < v < 16777216:
-                        append(_PACK_3(0x17000000 | v))
+                    if v >= 0:  # nested tests: fewer comparisons than chained ranges
+                        if v < 256:
+                            append(_ONE_BYTE[v])
+                        elif v < 65536:
+                            append(_PACK_2(0x16, v))
+                        elif v < 16777216:
+                            append(_PACK_3(0x17000000 | v))
+                        else:
+                            append(_encode_int(v))
+                    elif v > -256:
+                        append(_ONE_BYTE_NEG[-v])
                     else:
                         append(_encode_int(v))
                 elif tp is bytes:
