@@ -86,7 +86,7 @@ def extract_value(fptr: Any) -> Optional[bytes]:
         raise library.make_error(code)
     if not outs.present[0]:
         return None
-    return _buffer(outs.ptr[0], outs.length[0])[:]  # type: ignore[no-any-return]
+    return _buffer(outs.ptr[0], outs.length[0])[:]
 
 
 def extract_key(fptr: Any) -> bytes:
@@ -94,7 +94,7 @@ def extract_key(fptr: Any) -> bytes:
     code = _get_key(fptr, outs.ptr, outs.length)
     if code:
         raise library.make_error(code)
-    return _buffer(outs.ptr[0], outs.length[0])[:]  # type: ignore[no-any-return]
+    return _buffer(outs.ptr[0], outs.length[0])[:]
 
 
 def extract_keyvalues(fptr: Any) -> tuple[list[tuple[bytes, bytes]], bool]:
@@ -104,7 +104,7 @@ def extract_keyvalues(fptr: Any) -> tuple[list[tuple[bytes, bytes]], bool]:
         raise library.make_error(code)
     buffer = _buffer
     kvs = outs.kvs[0]
-    pairs = []
+    pairs: list[tuple[bytes, bytes]] = []
     append = pairs.append
     for i in range(outs.count[0]):
         kv = kvs[i]

@@ -113,7 +113,7 @@ class CapiTransaction:
                 return futures.extract_value(fptr)
             finally:
                 futures._destroy(fptr)
-        return await futures.wait_callback(fptr, futures.extract_value)  # type: ignore[no-any-return]
+        return await futures.wait_callback(fptr, futures.extract_value)
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
         _bytes("key", key)
