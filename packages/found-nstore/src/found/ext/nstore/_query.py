@@ -12,7 +12,7 @@ before reading any result. The size of a pattern is the number of tuples matchin
   keys, each resuming where the last stopped) until one ends; the others then stop one key
   past it. A pattern that passes `FAR_LIMIT` (16,000) keys stays tied for:
 - ESTIMATE: `found.estimated_size_bytes` of its range over the average size of the keys
-  counted (the embedded engine measures it exactly, by reading the range; a cluster may
+  counted (the embedded engine samples the range, exact below 1,024 keys; a cluster may
   answer 0 below a few megabytes, which leaves the tie).
 
 The order:
@@ -87,8 +87,7 @@ class _Sizes:
 
     async def size(self, i: int, measure: int) -> int:
         """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
-        PLAN_LIMIT, or its range's estimated size in bytes over its average key size (the
-        embedded engine measures that size exactly, by reading the range)."""
+        PLAN_LIMIT, or its range's estimated size in bytes over its average key size."""
         if (i, measure) in self.known:
             return self.known[(i, measure)]
         if measure == COUNT:
