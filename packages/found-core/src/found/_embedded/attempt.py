@@ -64,6 +64,10 @@ class Attempt:
         self._mutation_bytes = 0
         self._read_conflicts: list[Range] = []
         self._write_conflicts: list[Range] = []
+        # Single-key conflict ranges (k, k + b"\x00") are kept as their keys alone: one
+        # object per read or write instead of three; `_conflicts` makes the ranges.
+        self._read_keys: list[bytes] = []
+        self._write_keys: list[bytes] = []
         self._approx_size = 0
         self._read_version: Optional[int] = None
         self._version_at = 0  # engine clock when _read_version was granted or set
@@ -252,7 +256,7 @@ class Attempt:
         unwritten = not writes.entries and not writes.clear_starts
         if unwritten or self._options.ryw_disabled or not writes.known(key):
             self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
-            self._read_conflicts.append((key, key + b"\x00"))
+            self._read_keys.append(key)
 
     def _read_conflict(self, begin: bytes, end: bytes) -> None:
         if begin >= end:
@@ -268,8 +272,18 @@ class Attempt:
 
     # -- commit outcome ------------------------------------------------------------------------
 
+    def _conflicts(self) -> tuple[list[Range], list[Range]]:
+        """Every read and write conflict range added so far (not coalesced)."""
+        reads, writes = self._read_conflicts, self._write_conflicts
+        if self._read_keys:
+            reads = reads + [(key, key + b"\x00") for key in self._read_keys]
+        if self._write_keys:
+            writes = writes + [(key, key + b"\x00") for key in self._write_keys]
+        return reads, writes
+
     def _conflict_sets(self) -> tuple[list[Range], list[Range]]:
-        return coalesce(self._read_conflicts), coalesce(self._write_conflicts)
+        reads, writes = self._conflicts()
+        return coalesce(reads), coalesce(writes)
 
     def _settle_stamps(self, stamp: Optional[bytes], code: int) -> None:
         futures, self._stamp_futures = self._stamp_futures, []

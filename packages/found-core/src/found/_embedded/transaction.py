@@ -132,7 +132,7 @@ class EmbeddedTransaction(Writes):
             value = engine.get(key, version)  # nothing written yet: straight to the engine
             if not snapshot:
                 self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
-                self._read_conflicts.append((key, key + b"\x00"))
+                self._read_keys.append(key)
             return value
         value = self._view_at(version, snapshot).get(key)
         if not snapshot:
@@ -194,7 +194,7 @@ class EmbeddedTransaction(Writes):
         return page, more
 
     def _special_rows(self) -> list[tuple[bytes, bytes]]:
-        return special.module_rows(self._read_conflicts, self._write_conflicts)
+        return special.module_rows(*self._conflicts())
 
     def _special_range(
         self, begin: tuple[bytes, int], end: tuple[bytes, int], limit: int, reverse: bool
@@ -235,7 +235,7 @@ class EmbeddedTransaction(Writes):
 
     def watch(self, key: bytes) -> asyncio.Future[None]:
         """A future resolved when `key` changes (see `watches`); errors arrive through it."""
-        future: asyncio.Future[None] = _loop().create_future()
+        future: asyncio.Future[None] = _loop("found.watch").create_future()
         try:
             self._check()
             options = self._options
@@ -255,7 +255,7 @@ class EmbeddedTransaction(Writes):
 
     def get_versionstamp(self) -> asyncio.Future[bytes]:
         """A future of this transaction's 10-byte versionstamp, ready after its commit."""
-        future: asyncio.Future[bytes] = _loop().create_future()
+        future: asyncio.Future[bytes] = _loop("found.get_versionstamp").create_future()
         try:
             self._check()
         except FoundException as exc:
@@ -270,7 +270,7 @@ class EmbeddedTransaction(Writes):
         """Commit: at once when read-only, else through the engine (1020 on conflict)."""
         self._check()
         self._commit_started = True
-        if not self._mutations and not self._write_conflicts:
+        if not self._mutations and not self._write_conflicts and not self._write_keys:
             self._finish_read_only()
             return
         try:
@@ -314,8 +314,11 @@ class EmbeddedTransaction(Writes):
             await self._wait(asyncio.ensure_future(asyncio.sleep(delay)))
 
 
-def _loop() -> asyncio.AbstractEventLoop:
+def _loop(what: str) -> asyncio.AbstractEventLoop:
+    """The running event loop, which the future of `what` belongs to. Outside a running loop
+    this fails, as the C API driver does: never create a loop nobody would run or close
+    (`get_event_loop()` does that on Python 3.9 and warns on 3.12+)."""
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.get_event_loop_policy().get_event_loop()
+        raise RuntimeError(f"{what} needs a running event loop: call it from async code") from None

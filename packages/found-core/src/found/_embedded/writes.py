@@ -47,7 +47,7 @@ class Writes(Attempt):
                 self._approx_size += size + _MUTATION_OVERHEAD
             else:
                 self._approx_size += size + _MUTATION_OVERHEAD + RANGE_OVERHEAD + 2 * len(key) + 1
-                self._write_conflicts.append((key, key + b"\x00"))
+                self._write_keys.append(key)
             self._writes.set(key, value)
             self._mutations.append((SET, key, value))
             self._mutation_bytes += size
@@ -137,7 +137,7 @@ class Writes(Attempt):
         self._approx_size += len(key) + len(value) + _MUTATION_OVERHEAD
         if conflict:
             self._approx_size += RANGE_OVERHEAD + 2 * len(key) + 1
-            self._write_conflicts.append((key, key + b"\x00"))
+            self._write_keys.append(key)
         self._writes.set(key, value)
         self._record(SET, key, value)
         if self._watches.pending:
@@ -182,7 +182,7 @@ class Writes(Attempt):
         self._approx_size += len(key) + len(param) + _MUTATION_OVERHEAD
         if conflict:
             self._approx_size += RANGE_OVERHEAD + 2 * len(key) + 1
-            self._write_conflicts.append((key, key + b"\x00"))
+            self._write_keys.append(key)
         self._record(op, key, param)
         self._watches.on_atomic(key)
 
