@@ -304,10 +304,13 @@ class Attempt:
             self._timer = None
 
     def _finish_read_only(self) -> None:
-        self._stop_timer()
+        if self._timer is not None:
+            self._stop_timer()
         self._committed_version = -1
-        self._settle_stamps(None, 2021)
-        self._watches.activate(self._database)
+        if self._stamp_futures:
+            self._settle_stamps(None, 2021)
+        if self._watches.pending:
+            self._watches.activate(self._database)
 
     def _finish_commit(self, version: int, stamp: bytes) -> None:
         self._stop_timer()

@@ -23,8 +23,10 @@ from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
 from .ranges import page_limits, range_conflict, read_page
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import (
+    INT_MAX,
     NEXT_WRITE_NO_WRITE_CONFLICT_RANGE,
     READ_YOUR_WRITES_DISABLE,
+    RETRY_LIMIT,
     TIMEOUT,
     tx_param_kind,
 )
@@ -74,6 +76,12 @@ class EmbeddedTransaction(Writes):
         if code == NEXT_WRITE_NO_WRITE_CONFLICT_RANGE and value is None:
             self._options.next_write_no_conflict = True  # per write in bulk loads: no checks
             return
+        if code == RETRY_LIMIT and value is not None and len(value) == 8:
+            limit = int.from_bytes(value, "little", signed=True)  # set on every transactional
+            if -1 <= limit <= INT_MAX:
+                self._options.retry_limit = limit
+                self._options.persistent[RETRY_LIMIT] = value
+                return
         tx_param_kind(code)  # unknown code: 2007 at once
         try:
             if code == READ_YOUR_WRITES_DISABLE and self._had_io:
