@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections import deque
-from concurrent.futures import Future as ConcurrentFuture
-from concurrent.futures import ThreadPoolExecutor
+from queue import SimpleQueue
 from typing import Any, NamedTuple, Optional
 
 from .._errors import FoundException, error
@@ -85,7 +85,12 @@ class Engine:
                 self._committer.close()
             self._lock.close()
             raise
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="found-commit")
+        # The commit worker: jobs are (function, argument, callback(result, error)); None
+        # stops it. A plain thread and queue: one put and one call_soon_threadsafe per batch.
+        self._jobs: SimpleQueue[Optional[tuple[Any, Any, Any]]] = SimpleQueue()
+        self._worker = threading.Thread(target=_work, args=(self._jobs,), name="found-commit")
+        self._worker.daemon = True
+        self._worker.start()
         self._queue: deque[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = deque()
         self._busy = False
         self._batch_loop: Optional[asyncio.AbstractEventLoop] = None
@@ -119,8 +124,9 @@ class Engine:
         self._watches.fail_all(error(1000, "the database was closed"))
         committer, self._committer = self._committer, None
         if committer is not None:
-            self._executor.submit(committer.close)
-        self._executor.shutdown(wait=True)
+            self._jobs.put((committer.close, None, None))
+        self._jobs.put(None)
+        self._worker.join()
         self._reader.close()  # later reads fail with 1000
         self._lock.close()
 
@@ -207,26 +213,28 @@ class Engine:
             return
         self._busy = True
         self._batch_loop = loop
-        work = self._executor.submit(self._committer.run, [request for request, _ in batch])
 
-        def finished(done: ConcurrentFuture[list[Result]]) -> None:
+        def finished(results: Optional[list[Result]], failure: Optional[BaseException]) -> None:
             try:
-                loop.call_soon_threadsafe(self._batch_done, loop, batch, done)
+                loop.call_soon_threadsafe(self._batch_done, loop, batch, results, failure)
             except RuntimeError:  # the loop closed meanwhile; `commit` recovers on next use
                 pass
 
-        work.add_done_callback(finished)
+        self._jobs.put((self._committer.run, [request for request, _ in batch], finished))
 
     def _batch_done(
-        self, loop: asyncio.AbstractEventLoop, batch: list[Any], done: ConcurrentFuture[Any]
+        self,
+        loop: asyncio.AbstractEventLoop,
+        batch: list[Any],
+        results: Optional[list[Result]],
+        failure: Optional[BaseException],
     ) -> None:
-        failure = done.exception()
         touched: list[Range] = []
         if failure is not None:
             for _, future in batch:
                 _settle(future, exc=_fresh(failure))
         else:
-            for (_, future), result in zip(batch, done.result()):
+            for (_, future), result in zip(batch, results or ()):
                 if isinstance(result, Exception):
                     _settle(future, exc=result)
                 else:
@@ -271,6 +279,24 @@ class Engine:
     def stats(self) -> dict[str, int]:
         """Row counts of the storage tables (to watch the collector at work)."""
         return self._reader.stats()
+
+
+def _work(jobs: SimpleQueue[Optional[tuple[Any, Any, Any]]]) -> None:
+    """The commit worker thread: run jobs in order, report each to its callback."""
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        function, argument, callback = job
+        if callback is None:  # closing: nobody waits
+            function()
+            continue
+        try:
+            result = function(argument)
+        except BaseException as exc:  # reported to the waiters, not lost in the thread
+            callback(None, exc)
+        else:
+            callback(result, None)
 
 
 def _settle(

@@ -9,12 +9,13 @@ Invariants:
   (``BEGIN`` at the first, ``COMMIT`` by a callback at the start of the next iteration):
   one snapshot instead of one per statement, which is most of a point read's cost. No read
   transaction outlives a loop iteration, so WAL checkpoints are never held back for long;
-  off a loop each read is autocommit. A GRV (`last_version`) always starts a fresh snapshot,
-  so it sees every commit acknowledged before it, even one learned without a loop turn
-  (another process, a blocking call); a read that finds its version beyond the shared
-  snapshot's newest commit retries once in a fresh one before saying 1009. A commit of this
-  process is acknowledged in a later iteration than any snapshot it missed. Every cursor is
-  exhausted or closed (`schema.rows`);
+  off a loop each read is autocommit. A GRV (`last_version`) ends the shared snapshot and
+  reads outside any, so it, and the snapshot of the next read, see every commit
+  acknowledged before it, even one learned without a loop turn (another process, a
+  blocking call); a read that finds its version beyond the shared snapshot's newest commit
+  retries once in a fresh one before saying 1009. A commit of this process is acknowledged
+  in a later iteration than any snapshot it missed. Every cursor is exhausted or closed
+  (`schema.rows`);
 - a read checks its version (`_VERDICT`, from ``meta`` and the log) in a snapshot no older
   than its data's: after its data statement, or once per version and shared snapshot (the
   verdict cannot change inside one snapshot). That is enough because refusal only grows
@@ -141,9 +142,11 @@ class Reader:
         return conn
 
     def last_version(self) -> int:
-        """The newest committed version, in any process (a fresh snapshot)."""
+        """The newest committed version, in any process. Read outside any snapshot, after
+        ending the shared one: the next read opens a snapshot at least this new."""
         with self._lock:
-            return int(rows(self._snapshot(True), _LAST)[0][0])
+            self._end()
+            return int(self._rows(_LAST)[0][0])
 
     def _verdict(self, conn: sqlite3.Connection, version: int) -> int:
         """The verdict on `version` in the current snapshot (after reading the data: see the
