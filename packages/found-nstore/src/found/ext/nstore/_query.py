@@ -43,7 +43,7 @@ from typing import Any, Optional
 import found
 
 from ._select import Bindings, Scan, Template, join, select_pages
-from ._store import NStore, Variable
+from ._store import NStore, NStoreException, Variable
 from ._template import Pairs
 
 _EXACT = found.STREAMING_MODE_EXACT
@@ -65,6 +65,14 @@ class _Sizes:
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
         self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
         self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
+        self.scans: dict[int, Scan] = {}
+
+    def scan(self, i: int) -> Scan:
+        """The range of pattern `i` (its values bound, its variables free)."""
+        plan = self.scans.get(i)
+        if plan is None:
+            plan = self.scans[i] = Scan(self.store, self.patterns[i])
+        return plan
 
     def progress(self, i: int) -> int:
         """How many rows of pattern `i` counting has read so far."""
@@ -76,7 +84,7 @@ class _Sizes:
         twice; `query` starts from those rows."""
         seen = self.seen.setdefault(i, [])
         if len(seen) < limit and i not in self.rows:
-            plan = Scan(self.store, self.patterns[i])
+            plan = self.scan(i)
             begin = seen[-1][0] + b"\x00" if seen else plan.begin
             want = limit - len(seen)
             pairs = await found.get_range(self.tx, begin, plan.end, limit=want, mode=_EXACT)
@@ -99,7 +107,7 @@ class _Sizes:
             elif measure == COUNT_MORE:
                 value = await self._count(i, PLAN_LIMIT)
             else:
-                plan = Scan(self.store, self.patterns[i])
+                plan = self.scan(i)
                 stored = await found.estimated_size_bytes(self.tx, plan.begin, plan.end)
                 counted = sum([len(k) + len(v) for k, v in self.seen[i][:PLAN_LIMIT]])
                 value = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(counted, 1))
@@ -263,8 +271,9 @@ async def query(
     unless `ordered=True` (then it is the order given); results stream as they are found.
     """
     chain = [pattern, *patterns]
-    for p in chain:
-        Scan(store, p)  # validate every pattern before the first read
+    for p in chain:  # every pattern's width before the first read (values: when scanned)
+        if len(p) != store.n:
+            raise NStoreException(f"{store.name}: expected {store.n} items, got {len(p)}")
     rows, complete = None, False
     if not ordered:
         chain, rows, complete = await _plan(tx, store, chain)
