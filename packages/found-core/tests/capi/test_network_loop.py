@@ -12,8 +12,10 @@ callbacks that carry it, explicitly and through a patched `copy_context`, exactl
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import contextvars
+import threading
 from typing import Any
 
 import pytest
@@ -67,3 +69,64 @@ async def test_future_callbacks_never_enter_a_context_held_elsewhere(backend: An
 
     held.run(while_holding)
     assert seen == ["resolved"]
+
+
+def _runner_class() -> Any:
+    """The Runner pytest-asyncio drives tests with: the backport before 3.11."""
+    try:
+        from backports.asyncio.runner import Runner
+    except ImportError:
+        from asyncio import Runner  # type: ignore[attr-defined,no-redef]
+    return Runner
+
+
+def test_a_runner_keeps_its_first_step_while_the_network_loop_works(shim_path: str) -> None:
+    """The CI hang end to end: a network-loop callback made while the Runner creates its task.
+
+    A thread posts to the network loop from inside the Runner's task creation (a task factory
+    runs there), and the callback stays busy until the Runner's task has run its first step.
+    Before the fix that step failed ("cannot enter context") and the run never finished; the
+    guard below then stops the loop and the test fails instead of hanging.
+    """
+    from found._capi import network
+
+    network.ensure_started()
+    loop_of_network = rt.NETWORK.loop
+    inside = threading.Event()
+    release = threading.Event()
+
+    def busy_on_the_network_loop() -> None:
+        inside.set()
+        release.wait(30)  # a guard: the first step below releases it at once
+
+    def factory(loop: Any, coro: Any, **kwargs: Any) -> Any:
+        poster = threading.Thread(
+            target=loop_of_network.call_soon_threadsafe, args=(busy_on_the_network_loop,)
+        )
+        poster.start()
+        poster.join()
+        inside.wait(30)  # the network thread is running the callback now
+        return asyncio.tasks.Task(coro, loop=loop, **kwargs)
+
+    def guard(loop: asyncio.AbstractEventLoop) -> None:  # only reached on the old hang
+        release.set()
+        loop.stop()
+
+    def loop_factory() -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        loop.set_task_factory(factory)
+        loop.call_later(20, guard, loop)  # turns the old hang into a failure; not a measurement
+        return loop
+
+    async def first_step() -> str:
+        release.set()
+        return "ran"
+
+    runner = _runner_class()(loop_factory=loop_factory)
+    try:
+        outcome = runner.run(first_step())
+    except RuntimeError as exc:  # the guard stopped the loop: the first step was dropped
+        runner.get_loop().close()  # its task can never finish: do not wait for it
+        pytest.fail(f"the Runner's first step was lost to the network loop ({exc})")
+    runner.close()
+    assert outcome == "ran"
