@@ -241,10 +241,10 @@ async def _plan(
         order.append(chosen)
         remaining.remove(chosen)
         known |= _variables(patterns[chosen])
-    chosen = [patterns[i] for i in order]
+    in_order = [patterns[i] for i in order]
     if first in sizes.rows:
-        return chosen, sizes.rows[first], True
-    return chosen, sizes.seen.get(first), False
+        return in_order, sizes.rows[first], True
+    return in_order, sizes.seen.get(first), False
 
 
 async def _resume(

@@ -54,7 +54,7 @@ def _lasts(pairs: Pairs, skip: int) -> list[Any]:
     NUL (type code 0x02, the only 0x00 is its terminator, the key's last byte) is decoded
     straight from its bytes, four times cheaper than the general decoder, which does
     everything else."""
-    out = []
+    out: list[Any] = []
     append = out.append
     for key, _ in pairs:
         if key[skip] == 0x02 and key.find(b"\x00", skip + 1) == len(key) - 1:
