@@ -37,6 +37,8 @@ TRUSTED = 2_000_000
 class Attempt:
     """Per-attempt state and shared checks (see the module docstring)."""
 
+    _options: TxOptions  # set by _start_attempt, first called from the subclass __init__
+
     def __init__(self, database: EmbeddedDatabase) -> None:
         self._database = database
         self._engine = database.engine

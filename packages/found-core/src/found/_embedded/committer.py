@@ -188,7 +188,8 @@ class Committer:
                 on_write(conn, sorted(set(written)), first - WINDOW)
             self._batches += 1
             due = oldest is not None and oldest <= horizon
-            if due and (self._batches >= GC_EVERY or oldest <= horizon - GC_LATE):
+            late = oldest is not None and oldest <= horizon - GC_LATE
+            if due and (self._batches >= GC_EVERY or late):
                 position = Position(log_floor, gc_key)
                 self._collector.run(conn, horizon, position, MIN_BUDGET + 2 * self._debt)
                 self._debt = self._batches = 0
