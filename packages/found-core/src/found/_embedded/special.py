@@ -82,3 +82,13 @@ def read(rows: Rows, begin: bytes, end: bytes, limit: int, reverse: bool) -> tup
     if len(selected) >= limit:
         return selected[:limit], True
     return selected, False
+
+
+def read_selected(
+    rows: Rows, begin: tuple[bytes, int], end: tuple[bytes, int], limit: int, reverse: bool
+) -> tuple[Rows, bool]:
+    """`read` between two normalized selectors ((key, offset) pairs) over the module."""
+    low = begin[0] if begin[1] == 1 else resolve(rows, *begin)
+    high = end[0] if end[1] == 1 else resolve(rows, *end)
+    check_range(low, high)
+    return read(rows, low, high, limit, reverse)

@@ -13,7 +13,6 @@ backoff and creation time survive `on_error`, and `reset` clears them too.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from typing import TYPE_CHECKING, Optional
 
@@ -21,6 +20,7 @@ from .._errors import FoundException, error
 from . import special
 from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
 from .ranges import page_limits, range_conflict, read_page
+from .retry import INITIAL_BACKOFF, RETRYABLE, retry_delay
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import (
     INT_MAX,
@@ -30,15 +30,12 @@ from .txoptions import (
     TIMEOUT,
     tx_param_kind,
 )
+from .watches import running_loop
 from .writes import Writes
 
 if TYPE_CHECKING:
     from .database import EmbeddedDatabase
 
-_BACKOFF_CODES = frozenset({1020, 1021, 1038, 1042, 1078, 1037, 1051, 1213, 1079, 1223})
-_FIXED_DELAY_CODES = frozenset({1007, 1009})
-_RETRYABLE = _BACKOFF_CODES | _FIXED_DELAY_CODES | {1039}  # 1039: retry at once
-_INITIAL_BACKOFF = 0.01
 _ADDRESS = b"127.0.0.1:4500"
 
 
@@ -49,7 +46,7 @@ class EmbeddedTransaction(Writes):
         super().__init__(database)
         self._created = time.monotonic()
         self._retries = 0
-        self._backoff = _INITIAL_BACKOFF
+        self._backoff = INITIAL_BACKOFF
         self._start_attempt(keep_persistent=False)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -63,7 +60,7 @@ class EmbeddedTransaction(Writes):
         self._end_attempt(1025)
         self._created = time.monotonic()
         self._retries = 0
-        self._backoff = _INITIAL_BACKOFF
+        self._backoff = INITIAL_BACKOFF
         self._start_attempt(keep_persistent=False)
 
     def destroy(self) -> None:
@@ -125,7 +122,7 @@ class EmbeddedTransaction(Writes):
             self._check()
         if key >= b"\xff":  # special keys, system keys, the metadata version
             if key.startswith(special.SPECIAL_BEGIN):
-                return special.get(self._special_rows(), key)
+                return special.get(special.module_rows(*self._conflicts()), key)
             if key >= options.max_read_key and key != METADATA_VERSION_KEY:
                 raise error(2004)
         if len(key) > 10_000 and len(key) > options.max_key_size(key):
@@ -178,7 +175,8 @@ class EmbeddedTransaction(Writes):
         self._check()
         rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
         if begin_key >= special.SPECIAL_BEGIN:
-            return self._special_range(
+            return special.read_selected(
+                special.module_rows(*self._conflicts()),
                 normalize(begin_key, begin_or_equal, begin_offset),
                 normalize(end_key, end_or_equal, end_offset),
                 rows,
@@ -200,18 +198,6 @@ class EmbeddedTransaction(Writes):
             if conflict is not None:
                 self._read_conflict(*conflict)
         return page, more
-
-    def _special_rows(self) -> list[tuple[bytes, bytes]]:
-        return special.module_rows(*self._conflicts())
-
-    def _special_range(
-        self, begin: tuple[bytes, int], end: tuple[bytes, int], limit: int, reverse: bool
-    ) -> tuple[list[tuple[bytes, bytes]], bool]:
-        rows = self._special_rows()
-        low = begin[0] if begin[1] == 1 else special.resolve(rows, *begin)
-        high = end[0] if end[1] == 1 else special.resolve(rows, *end)
-        special.check_range(low, high)
-        return special.read(rows, low, high, limit, reverse)
 
     async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
         """The engine's estimate of the bytes stored in `[begin, end)`."""
@@ -243,7 +229,7 @@ class EmbeddedTransaction(Writes):
 
     def watch(self, key: bytes) -> asyncio.Future[None]:
         """A future resolved when `key` changes (see `watches`); errors arrive through it."""
-        future: asyncio.Future[None] = _loop("found.watch").create_future()
+        future: asyncio.Future[None] = running_loop("found.watch").create_future()
         try:
             self._check()
             options = self._options
@@ -263,7 +249,7 @@ class EmbeddedTransaction(Writes):
 
     def get_versionstamp(self) -> asyncio.Future[bytes]:
         """A future of this transaction's 10-byte versionstamp, ready after its commit."""
-        future: asyncio.Future[bytes] = _loop("found.get_versionstamp").create_future()
+        future: asyncio.Future[bytes] = running_loop("found.get_versionstamp").create_future()
         try:
             self._check()
         except FoundException as exc:
@@ -304,29 +290,12 @@ class EmbeddedTransaction(Writes):
         limit = self._options.retry_limit
         hit = limit != -1 and self._retries >= limit
         self._retries += 1
-        if hit or code not in _RETRYABLE:
+        if hit or code not in RETRYABLE:
             self._poison_with(1025)
             raise error(2000 if code == 0 else code)
         max_delay = self._options.max_retry_delay_ms / 1000.0
-        if code in _BACKOFF_CODES:
-            delay = self._backoff * random.random()
-            cap = 30.0 if code in (1042, 1078) else max_delay
-            self._backoff = min(self._backoff * 2, cap)
-        elif code in _FIXED_DELAY_CODES:
-            delay = min(_INITIAL_BACKOFF, max_delay)
-        else:
-            delay = 0.0
+        delay, self._backoff = retry_delay(code, self._backoff, max_delay)
         self._end_attempt(1025)
         self._start_attempt(keep_persistent=True)
         if delay > 0:
             await self._wait(asyncio.ensure_future(asyncio.sleep(delay)))
-
-
-def _loop(what: str) -> asyncio.AbstractEventLoop:
-    """The running event loop, which the future of `what` belongs to. Outside a running loop
-    this fails, as the C API driver does: never create a loop nobody would run or close
-    (`get_event_loop()` does that on Python 3.9 and warns on 3.12+)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        raise RuntimeError(f"{what} needs a running event loop: call it from async code") from None

@@ -30,6 +30,16 @@ def _fail(future: asyncio.Future[None], exc: FoundException) -> None:
         future.exception()  # an abandoned watch must not log "never retrieved"
 
 
+def running_loop(what: str) -> asyncio.AbstractEventLoop:
+    """The running event loop, which the future of `what` (a watch, a versionstamp) belongs
+    to. Outside a running loop this fails, as the C API driver does: never create a loop
+    nobody would run or close (`get_event_loop()` does that on Python 3.9)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(f"{what} needs a running event loop: call it from async code") from None
+
+
 class Watches:
     """The not-yet-committed watches of a transaction."""
 
