@@ -63,6 +63,33 @@ META_SQL = (
 )
 
 
+#: WAL pages between automatic checkpoints (SQLite's default is 1,000). Versioned rows spread
+#: a commit's writes over more distinct pages than a plain table, so a checkpoint after 1,000
+#: frames rewrites about half of them into the database file; after 4,000 (a WAL of about
+#: 16 MB with 4 KB pages) more frames are rewrites of one page and the checkpoint copies each
+#: once. ``journal_size_limit`` keeps the file from staying larger after a burst.
+WAL_CHECKPOINT_PAGES = 4000
+
+
+def _bind_bytes_directly() -> None:
+    """Let the sqlite3 module bind ``bytes`` parameters without its failed adapter search.
+
+    CPython's sqlite3 binds int, float, str and bytearray at once, but for every ``bytes``
+    parameter it first looks for an adapter: a registry miss, then ``PrepareProtocol.__adapt__``
+    (an AttributeError built and discarded), then ``bytes.__conform__``: some 2,000
+    instructions per key or value, more than SQLite spends on a point lookup. An identity
+    adapter (``bytes(b) is b`` for exact bytes) ends the search at the registry: the bound
+    value and every other program's results are unchanged. An adapter somebody registered
+    for ``bytes`` is left alone.
+    """
+    key = (bytes, sqlite3.PrepareProtocol)
+    if key not in sqlite3.adapters:
+        sqlite3.register_adapter(bytes, bytes)
+
+
+_bind_bytes_directly()
+
+
 class FormatError(RuntimeError):
     """The directory holds an embedded database in a storage format this version cannot
     read (written by another version of found)."""
@@ -96,6 +123,7 @@ def connect(path: str, *, readonly: bool) -> sqlite3.Connection:
             "PRAGMA synchronous = FULL",
             "PRAGMA cache_size = -16384",
             "PRAGMA journal_size_limit = 67108864",
+            f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}",
         ):
             rows(conn, pragma)
         if readonly:
