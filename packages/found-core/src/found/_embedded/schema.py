@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from typing import Any, Optional
 
 from .versions import WINDOW
@@ -80,10 +81,11 @@ def _bind_bytes_directly() -> None:
     instructions per key or value, more than SQLite spends on a point lookup. An identity
     adapter (``bytes(b) is b`` for exact bytes) ends the search at the registry: the bound
     value and every other program's results are unchanged. An adapter somebody registered
-    for ``bytes`` is left alone.
+    for ``bytes`` is left alone. CPython only: PyPy's sqlite3 binds bytes directly, and
+    registering an adapter for any base type there sends every parameter through adaptation.
     """
     key = (bytes, sqlite3.PrepareProtocol)
-    if key not in sqlite3.adapters:
+    if sys.implementation.name == "cpython" and key not in sqlite3.adapters:
         sqlite3.register_adapter(bytes, bytes)
 
 
