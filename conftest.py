@@ -19,8 +19,10 @@ Select one with `-k embedded` (or `capi`, `cluster`).
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import os
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -32,6 +34,18 @@ CLUSTER_FILE_ENV = "FOUND_TEST_CLUSTER_FILE"
 #: The backends of this run: the driver's side is the real cluster when one is named, else
 #: the test library (never both: see the module docstring).
 BACKENDS = ["embedded", "cluster" if os.environ.get(CLUSTER_FILE_ENV) else "capi"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On Python < 3.10, unset the main thread's event loop before any test runs.
+
+    There `asyncio.get_event_loop()` outside a running loop creates a loop; pytest-asyncio
+    calls it around every test, keeps the loop as "the previous one" and never closes it, so
+    it warned (ResourceWarning, loop and self-pipe) when collected. Explicitly unset, the call
+    raises instead, which pytest-asyncio handles.
+    """
+    if sys.version_info < (3, 10):
+        asyncio.set_event_loop(None)
 
 
 @pytest.fixture(params=BACKENDS)
