@@ -96,6 +96,9 @@ class Engine:
         self._batch_loop: Optional[asyncio.AbstractEventLoop] = None
         self._closed = False
         reader = self._reader
+        # The hot reads skip this class's forwarding frame (the methods below document them).
+        self.get = reader.get  # type: ignore[method-assign]
+        self.get_range = reader.get_range  # type: ignore[method-assign]
         self._watches = Watches(
             reader.latest, reader.changes_since, reader.data_version, poll_interval
         )
