@@ -53,6 +53,22 @@ def key(bindings):
     return sorted(tuple(sorted((k, repr(v)) for k, v in b.items())) for b in bindings)
 
 
+def record_counts(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Make the planner keep its counts in the returned dict (cleared at each new plan), so a
+    test can see what it counted."""
+    measured: dict = {}
+    real = _query._Sizes
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            measured.clear()
+            self.known = measured
+
+    monkeypatch.setattr(_query, "_Sizes", Recording)
+    return measured
+
+
 async def test_select_patterns(db) -> None:
     store = await loaded(db)
 
@@ -302,16 +318,7 @@ async def test_planner_stops_counting_past_the_smallest(db, monkeypatch) -> None
     async def scenario(tx, patterns):
         return await nstore.plan(tx, store, patterns)
 
-    measured: dict = {}
-    real = _query._Sizes
-
-    class Recording(real):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any) -> None:
-            super().__init__(*args)
-            measured.clear()
-            self.known = measured
-
-    monkeypatch.setattr(_query, "_Sizes", Recording)
+    measured = record_counts(monkeypatch)
     for patterns in ([likes, age, knows], [knows, likes, age], [age, knows, likes]):
         order = await found.transactional(db, scenario, patterns)
         assert order == [age, likes, knows]
@@ -398,16 +405,7 @@ async def test_planner_starts_from_a_single_match_without_counting_the_rest(db, 
     facts = [(i, "knows", i + 1) for i in range(100)] + [(i, "name", f"n{i}") for i in range(100)]
     await nstore.load(db, store, facts)
     path = [(var("b"), "knows", var("c")), (0, "knows", var("b")), (var("c"), "name", var("n"))]
-    measured: dict = {}
-    real = _query._Sizes
-
-    class Recording(real):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any) -> None:
-            super().__init__(*args)
-            measured.clear()
-            self.known = measured
-
-    monkeypatch.setattr(_query, "_Sizes", Recording)
+    measured = record_counts(monkeypatch)
 
     async def scenario(tx):
         order = await nstore.plan(tx, store, path)
@@ -423,16 +421,7 @@ async def test_planner_starts_from_a_single_match_without_counting_the_rest(db, 
 async def test_planner_takes_a_pattern_without_variables_first_uncounted(db, monkeypatch):
     store = nstore.make("ground", ("test-ground", uuid.uuid4()), 3)
     await nstore.load(db, store, [(i, "knows", i + 1) for i in range(50)])
-    measured: dict = {}
-    real = _query._Sizes
-
-    class Recording(real):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any) -> None:
-            super().__init__(*args)
-            measured.clear()
-            self.known = measured
-
-    monkeypatch.setattr(_query, "_Sizes", Recording)
+    measured = record_counts(monkeypatch)
 
     async def scenario(tx, ground):
         patterns = [(var("a"), "knows", var("b")), ground]
