@@ -273,6 +273,24 @@ async def test_reads_of_one_loop_iteration_share_a_snapshot_yet_grv_is_fresh(
         other.close()
 
 
+async def test_grv_snapshot_is_shared_by_reads_yet_the_next_grv_is_fresh(
+    engine, directory, put
+):
+    await put(engine, {b"k": b"1"})
+    other = Engine.open(directory)
+    try:
+        first = engine.latest_version()  # opens this iteration's shared snapshot
+        assert engine.get(b"k", first) == b"1"
+        version = _commit_without_a_loop_turn(other, b"k", b"2")
+        assert engine.get(b"k", first) == b"1"
+        assert engine.latest_version() == version  # same iteration, still fresh
+        assert engine.get(b"k", version) == b"2"
+        assert engine.get_range(b"a", b"z", version, 1, True) == [(b"k", b"2")]
+        assert engine.get(b"k", first) == b"1"
+    finally:
+        other.close()
+
+
 async def test_reads_off_the_event_loop_are_autocommit(engine, put):
     version = await put(engine, {b"k": b"1"})
     loop = asyncio.get_running_loop()

@@ -142,11 +142,18 @@ class Reader:
         return conn
 
     def last_version(self) -> int:
-        """The newest committed version, in any process. Read outside any snapshot, after
-        ending the shared one: the next read opens a snapshot at least this new."""
+        """The newest committed version, in any process, read in a fresh snapshot (the shared
+        one ends first), so it sees every commit acknowledged before the call. On an event
+        loop that fresh snapshot becomes the iteration's shared one, and the verdict on the
+        version it returns is known there (0: the newest commit is never beyond itself nor
+        out of the window), so the reads at it that follow in this iteration run no
+        `_WINDOW` statement; off a loop it is read in autocommit mode."""
         with self._lock:
-            self._end()
-            return int(self._rows(_LAST)[0][0])
+            conn = self._snapshot(True)
+            last = int(rows(conn, _LAST)[0][0])
+            if self._held is not None:
+                self._verdicts[last] = 0
+            return last
 
     def _verdict(self, conn: sqlite3.Connection, version: int) -> int:
         """The verdict on `version` in the current snapshot (after reading the data: see the
