@@ -71,9 +71,16 @@ def _newest(
 ) -> list[tuple[bytes, bytes]]:
     """The newest live (key, value) of each key in `batch` (rows in index order), in the
     batch's key order, without `boundary` (a key whose rows may continue past the batch)."""
+    newest = dict(batch)
+    if len(newest) == len(batch):  # one row per key (the common case): the batch as is
+        if boundary is not None:
+            batch.pop()  # the boundary key's row is the batch's last
+        if None in newest.values():
+            return [pair for pair in batch if pair[1] is not None]
+        return batch
     if reverse:
         batch.reverse()  # (key, version) ascending: a dict keeps the last, newest, value
-    newest = dict(batch)
+        newest = dict(batch)
     if boundary is not None:
         del newest[boundary]
     if None in newest.values():
@@ -209,7 +216,7 @@ class Reader:
             if code == 1009:
                 found, code = self._range(begin, end, version, limit, reverse, True)
         _refuse(code)
-        return found[:limit] if limit else found
+        return found[:limit] if 0 < limit < len(found) else found
 
     def _range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool, fresh: bool
@@ -222,7 +229,11 @@ class Reader:
         while begin < end:
             batch = rows(conn, sql, (begin, end, version, fetch))
             boundary = batch[-1][0] if 0 < fetch <= len(batch) else None
-            found.extend(_newest(batch, reverse, boundary))
+            pairs = _newest(batch, reverse, boundary)
+            if found:
+                found.extend(pairs)
+            else:
+                found = pairs
             if boundary is None or len(found) >= limit:
                 break
             # The boundary key may have more rows: read it again, whole, next time.
