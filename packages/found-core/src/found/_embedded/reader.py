@@ -38,6 +38,8 @@ from . import sample, schema
 from .conflicts import Range, coalesce, decode
 from .schema import rows
 
+_ident = threading.get_ident
+
 # The verdict on read version ? (4 times): 1009 beyond the newest commit, 1007 too old
 # (`versions.too_old`), else 0; over `_STATE`'s row, in the statement that reads the data.
 _STATE = f"(SELECT {schema.LAST_SQL} AS last_version, log_floor FROM meta WHERE id = 0)"
@@ -184,13 +186,19 @@ class Reader:
         """The value of `key` as of `version` (None when absent)."""
         with self._lock:
             held = self._conn
-            if held is not None and self._held == threading.get_ident():  # no setup needed
-                found = rows(held, _GET, (key, version))
-                known = self._verdicts.get(version)
-                code = self._verdict(held, version) if known is None else known
-                if code != 1009:
-                    _refuse(code)
+            if held is not None and self._held == _ident():  # no setup needed
+                cursor = held.execute(_GET, (key, version))
+                try:
+                    found = cursor.fetchall()
+                finally:
+                    cursor.close()
+                code = self._verdicts.get(version)
+                if code is None:
+                    code = self._verdict(held, version)
+                if code == 0:
                     return found[0][0] if found else None
+                if code != 1009:
+                    raise error(code)
             for fresh in (False, True):
                 conn = self._snapshot(fresh)
                 cursor = conn.execute(_GET, (key, version))
@@ -222,7 +230,9 @@ class Reader:
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool, fresh: bool
     ) -> tuple[list[tuple[bytes, bytes]], int]:
         """`get_range`'s rows and the verdict on `version`, with the lock held."""
-        conn = self._snapshot(fresh)
+        conn = self._conn
+        if fresh or conn is None or self._held != _ident():
+            conn = self._snapshot(fresh)
         found: list[tuple[bytes, bytes]] = []
         fetch = limit + 1 if limit else -1  # one row more: see whether the last key is whole
         sql = _RANGE_REVERSE if reverse else _RANGE_FORWARD
@@ -242,7 +252,8 @@ class Reader:
             else:
                 begin = boundary
             fetch *= 2
-        return found, self._verdict(conn, version)
+        code = self._verdicts.get(version)
+        return found, self._verdict(conn, version) if code is None else code
 
     def estimate(self, begin: bytes, end: bytes) -> int:
         """`sample.estimate` of [begin, end); 2005 if inverted."""
