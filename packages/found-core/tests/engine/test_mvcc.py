@@ -273,9 +273,7 @@ async def test_reads_of_one_loop_iteration_share_a_snapshot_yet_grv_is_fresh(
         other.close()
 
 
-async def test_grv_snapshot_is_shared_by_reads_yet_the_next_grv_is_fresh(
-    engine, directory, put
-):
+async def test_grv_snapshot_is_shared_by_reads_yet_the_next_grv_is_fresh(engine, directory, put):
     await put(engine, {b"k": b"1"})
     other = Engine.open(directory)
     try:

@@ -10,12 +10,12 @@ Invariants:
   one snapshot instead of one per statement, which is most of a point read's cost. No read
   transaction outlives a loop iteration, so WAL checkpoints are never held back for long;
   off a loop each read is autocommit. A GRV (`last_version`) ends the shared snapshot and
-  reads outside any, so it, and the snapshot of the next read, see every commit
-  acknowledged before it, even one learned without a loop turn (another process, a
-  blocking call); a read that finds its version beyond the shared snapshot's newest commit
-  retries once in a fresh one before saying 1009. A commit of this process is acknowledged
-  in a later iteration than any snapshot it missed. Every cursor is exhausted or closed
-  (`schema.rows`);
+  reads in a fresh one (which the reads after it in this iteration share), so it and those
+  reads see every commit acknowledged before it, even one learned without a loop turn
+  (another process, a blocking call); a read that finds its version beyond the shared
+  snapshot's newest commit retries once in a fresh one before saying 1009. A commit of
+  this process is acknowledged in a later iteration than any snapshot it missed. Every
+  cursor is exhausted or closed (`schema.rows`);
 - a read checks its version (`_VERDICT`, from ``meta`` and the log) in a snapshot no older
   than its data's: after its data statement, or once per version and shared snapshot (the
   verdict cannot change inside one snapshot). That is enough because refusal only grows
@@ -112,10 +112,7 @@ class Reader:
                 conn.close()
 
     def _rows(self, sql: str, args: Any = ()) -> list[Any]:
-        conn = self._conn
-        if conn is None:
-            raise error(1000, "the database is closed")
-        return rows(conn, sql, args)
+        return rows(self._open(), sql, args)
 
     def _end(self) -> None:
         """Close the shared snapshot, if any (call with the lock held)."""
@@ -133,10 +130,8 @@ class Reader:
     def _snapshot(self, fresh: bool) -> sqlite3.Connection:
         """The connection, inside the shared snapshot of this loop iteration (a new one when
         `fresh`), or in autocommit mode off an event loop. Call with the lock held."""
-        conn = self._conn
-        if conn is None:
-            raise error(1000, "the database is closed")
-        thread = threading.get_ident()
+        conn = self._open()
+        thread = _ident()
         if self._held is not None:
             if self._held == thread and not fresh:
                 return conn
@@ -151,12 +146,9 @@ class Reader:
         return conn
 
     def last_version(self) -> int:
-        """The newest committed version, in any process, read in a fresh snapshot (the shared
-        one ends first), so it sees every commit acknowledged before the call. On an event
-        loop that fresh snapshot becomes the iteration's shared one, and the verdict on the
-        version it returns is known there (0: the newest commit is never beyond itself nor
-        out of the window), so the reads at it that follow in this iteration run no
-        `_WINDOW` statement; off a loop it is read in autocommit mode."""
+        """The newest committed version, in any process, read in a fresh snapshot: it sees
+        every commit acknowledged before the call. On a loop the iteration's reads share
+        that snapshot, where the verdict on this version is known: 0, no `_WINDOW` needed."""
         with self._lock:
             conn = self._snapshot(True)
             last = int(rows(conn, _LAST)[0][0])
@@ -201,16 +193,12 @@ class Reader:
                     raise error(code)
             for fresh in (False, True):
                 conn = self._snapshot(fresh)
-                cursor = conn.execute(_GET, (key, version))
-                try:
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
+                found = rows(conn, _GET, (key, version))
                 code = self._verdict(conn, version)
                 if code != 1009:  # else maybe committed since this iteration's snapshot
                     break
         _refuse(code)
-        return row[0] if row else None
+        return found[0][0] if found else None
 
     def get_range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool
@@ -257,19 +245,18 @@ class Reader:
 
     def estimate(self, begin: bytes, end: bytes) -> int:
         """`sample.estimate` of [begin, end); 2005 if inverted."""
-        if begin > end:
-            raise error(2005)
-        with self._lock:
-            self._end()
-            return sample.estimate(self._open(), begin, end)
+        return self._sampled(sample.estimate, begin, end)
 
     def split_points(self, begin: bytes, end: bytes, chunk: int) -> list[bytes]:
         """`sample.split_points` of [begin, end); 2005 if inverted."""
+        return self._sampled(sample.split_points, begin, end, chunk)
+
+    def _sampled(self, function: Any, begin: bytes, end: bytes, *args: Any) -> Any:
         if begin > end:
             raise error(2005)
         with self._lock:
             self._end()
-            return sample.split_points(self._open(), begin, end, chunk)
+            return function(self._open(), begin, end, *args)
 
     def _open(self) -> sqlite3.Connection:
         conn = self._conn
