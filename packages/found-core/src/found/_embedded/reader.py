@@ -184,9 +184,8 @@ class Reader:
                     found = cursor.fetchall()
                 finally:
                     cursor.close()
-                code = self._verdicts.get(version)
-                if code is None:
-                    code = self._verdict(held, version)
+                cached = self._verdicts.get(version)
+                code = self._verdict(held, version) if cached is None else cached
                 if code == 0:
                     return found[0][0] if found else None
                 if code != 1009:
