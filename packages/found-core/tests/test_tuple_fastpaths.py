@@ -17,7 +17,7 @@ import pickle
 import platform
 import struct
 import sys
-from typing import Any, Iterator, List, Tuple
+from typing import Any, List, Tuple
 from uuid import UUID
 
 import fdb.tuple as ft
@@ -37,15 +37,7 @@ _EXAMPLES = 80 if platform.python_implementation() != "PyPy" else 25
 FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """An empty table that learns a shape on its second sighting, on PyPy too."""
-    monkeypatch.setattr(table.TABLE, "enabled", True)
-    monkeypatch.setattr(table.TABLE, "_needed", 2)
-    monkeypatch.setattr(table.TABLE, "_every", 1)
-    table.TABLE.reset()
-    yield
-    table.TABLE.reset()
+pytestmark = pytest.mark.usefixtures("learning_table")
 
 
 def same(ours: Any, theirs: Any) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import platform
 import struct
 import sys
-from typing import Any, Iterator, List, Tuple
+from typing import Any, List, Tuple
 from uuid import UUID
 
 import fdb.tuple as ft
@@ -32,16 +32,7 @@ _EXAMPLES = 100 if platform.python_implementation() != "PyPy" else 30
 FAST = settings(max_examples=_EXAMPLES, deadline=None, derandomize=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """An empty table, learning even on PyPy (where unpack does not use it by default)."""
-    monkeypatch.setattr(table.TABLE, "enabled", True)
-    monkeypatch.setattr(table.TABLE, "_needed", 2)
-    monkeypatch.setattr(table.TABLE, "_every", 1)  # every miss examined: quick to teach
-    monkeypatch.setattr(table.TABLE, "_hits", 0)
-    table.TABLE.reset()
-    yield
-    table.TABLE.reset()
+pytestmark = pytest.mark.usefixtures("learning_table")
 
 
 def fast_match(key: bytes, pos: int = 0) -> bool:
