@@ -18,12 +18,14 @@ Per transaction, in batch order, under the commit lock:
    the earlier mutations of the batch applied); versionstamps are (version, batch order);
 6. its log row (write-conflict ranges, touched ranges) is written with its data.
 
-Then the keys the batch set have their rows from before the horizon collected
-(`collect.on_write`, same pages), and every `GC_EVERY` batches, or when collectable log rows
-wait longer than `GC_LATE`, the log collector runs with a budget proportional to the
-mutations since its last run. Nothing else is written: the newest version is the newest
-log row. If SQLite fails before COMMIT the whole batch is rolled back and every transaction
-in it fails with 1000 (not committed); if COMMIT itself fails the outcome is unknown: 1021.
+A set updates the key's ``kv`` row in place; the table's trigger appends the value it had
+to ``history`` (`schema`). A clear first appends the before-images of the live keys it
+removes, then deletes their rows. Every `GC_EVERY` batches, or when collectable log rows
+wait longer than `GC_LATE`, the collector (`collect`) removes what fell out of the window,
+with a budget proportional to the mutations since its last run. Nothing else is written:
+the newest version is the newest log row. If SQLite fails before COMMIT the whole batch is
+rolled back and every transaction in it fails with 1000 (not committed); if COMMIT itself
+fails the outcome is unknown: 1021.
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ import sqlite3
 from collections.abc import Sequence
 from itertools import repeat
 from operator import add, eq, itemgetter
-from typing import Any, NamedTuple, Union
+from typing import NamedTuple, Union
 
 from .._atomic import ATOMIC_CODES, apply_atomic, make_versionstamp, place_stamp
 from .._atomic import split_stamp_offset as _split
 from .._errors import FoundException, error
-from .collect import MIN_BUDGET, LogCollector, Position, on_write
+from .collect import MIN_BUDGET, collect
 from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
 from .filelock import FileLock
 from .sample import after_sets, after_writes
@@ -48,20 +50,22 @@ SET, CLEAR_RANGE = 0, 1
 STAMPED_KEY, STAMPED_VALUE = 14, 15
 _VALUE_OPS = ATOMIC_CODES - {STAMPED_KEY, STAMPED_VALUE}
 
-_PUT = "INSERT OR REPLACE INTO kv (key, version, value) VALUES (?, ?, ?)"
-_LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
-# A tombstone at version ? for each live key of [?, ?); for one key ? at version ?, if live
-# (key ? again), without the GROUP BY. Plain ``?`` placeholders: numbered ones bound from a
-# sequence warn on CPython 3.12.0-3.12.3.
-_CLEAR = (
-    "INSERT OR REPLACE INTO kv (key, version, value) SELECT key, ?, NULL FROM"
-    " (SELECT key, value, MAX(version) FROM kv WHERE key >= ? AND key < ? GROUP BY key)"
-    " WHERE value IS NOT NULL"
+# An upsert: an existing row is updated, which fires the trigger that records its
+# before-image (`schema`).
+_PUT = (
+    "INSERT INTO kv (key, version, value) VALUES (?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value"
 )
-_CLEAR_KEY = (
-    "INSERT OR REPLACE INTO kv (key, version, value) SELECT ?, ?, NULL WHERE (SELECT value"
-    " FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1) IS NOT NULL"
+_LATEST = "SELECT value FROM kv WHERE key = ?"
+# A clear of [?, ?) at version ?: the before-images of the keys it removes, then the rows.
+# Rows written by this commit (version ?) are skipped: their before-image, if any, is
+# recorded already (and a repeated clear in one commit finds it recorded: OR IGNORE).
+_CLEAR_HISTORY = (
+    "INSERT OR IGNORE INTO history (until, key, version, value) SELECT ?, key, version, value"
+    " FROM kv"
+    " WHERE key >= ? AND key < ? AND version < ?"
 )
+_CLEAR = "DELETE FROM kv WHERE key >= ? AND key < ?"
 _LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
 _BY_KEY = _OP = itemgetter(0)
 _KEY, _PARAM = itemgetter(1), itemgetter(2)
@@ -70,9 +74,6 @@ _ONLY_SETS, _ONLY_BYTES = {SET}, {bytes}
 GC_EVERY = 16
 #: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
 GC_LATE = 500_000
-#: Most keys set by one batch that are collected on write (a bulk load leaves it to the log
-#: collector, which runs later with a budget of its own).
-ON_WRITE_MAX = 4096
 
 
 class Request(NamedTuple):
@@ -132,7 +133,6 @@ class Committer:
         self.lock = lock
         self.clock = clock
         self.recent = RecentWrites()
-        self._collector = LogCollector()
         self._debt = 0  # mutations committed since the log collector last ran
         self._batches = 0  # batches since the log collector last ran
 
@@ -167,15 +167,14 @@ class Committer:
 
     def _apply_batch(self, batch: Sequence[Request]) -> tuple[list[Result], int]:
         conn = self.conn
-        last, log_floor, gc_key, oldest = meta(conn)
+        last, log_floor, oldest = meta(conn)
         if self.recent.newest < last:
             self.recent.load(conn)
         results: list[Result] = []
         first = last
-        written: list[bytes] = []
         for order, request in enumerate(batch):
             try:
-                outcome = self._one(request, order, last, log_floor, written)
+                outcome = self._one(request, order, last, log_floor)
             except (FoundException, TypeError) as exc:
                 results.append(exc)
                 continue
@@ -184,20 +183,15 @@ class Committer:
             self._debt += len(request.mutations)
         horizon = last - WINDOW
         if last != first:
-            if written and len(written) <= ON_WRITE_MAX:
-                on_write(conn, sorted(set(written)), first - WINDOW)
             self._batches += 1
             due = oldest is not None and oldest <= horizon
             late = oldest is not None and oldest <= horizon - GC_LATE
             if due and (self._batches >= GC_EVERY or late):
-                position = Position(log_floor, gc_key)
-                self._collector.run(conn, horizon, position, MIN_BUDGET + 2 * self._debt)
+                collect(conn, horizon, log_floor, MIN_BUDGET + 2 * self._debt)
                 self._debt = self._batches = 0
         return results, horizon
 
-    def _one(
-        self, request: Request, order: int, last: int, log_floor: int, written: list[bytes]
-    ) -> Outcome:
+    def _one(self, request: Request, order: int, last: int, log_floor: int) -> Outcome:
         read_version = request.read_version
         if read_version > last:
             raise error(1009)
@@ -213,12 +207,12 @@ class Committer:
         if plain:
             # sorted single-key ranges, one per key: already coalesced but for a key and its
             # successor, which may stay apart (both are still sorted and disjoint)
-            touched = self._sets(request.mutations, version, written)
+            touched = self._sets(request.mutations, version)
             written_ranges = request.write_conflicts
             same = written_ranges == touched  # usual: one write conflict per key set
             conflicts = touched if same else coalesce(written_ranges)
         else:
-            touched = coalesce(self._apply(request.mutations, version, stamp, written))
+            touched = coalesce(self._apply(request.mutations, version, stamp))
             # FoundationDB's proxy adds the final key of each versionstamped-key write as a
             # write conflict (the client cannot: the key exists only once stamped).
             stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
@@ -239,10 +233,8 @@ class Committer:
         )
         return bool(found)
 
-    def _sets(
-        self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, written: list[bytes]
-    ) -> list[Range]:
-        """Write plain sets at `version`, in key order (B-tree inserts in order touch each
+    def _sets(self, mutations: Sequence[tuple[int, bytes, bytes]], version: int) -> list[Range]:
+        """Write plain sets at `version`, in key order (B-tree writes in order touch each
         page once); the single-key ranges they touched. Sorting is stable, so the last set
         of a key still wins."""
         keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
@@ -251,65 +243,60 @@ class Committer:
         keys = list(map(_BY_KEY, keyed))
         if any(map(eq, keys, keys[1:])):  # a key set twice
             keys = sorted(set(keys))
-        if len(written) + len(keys) <= ON_WRITE_MAX:
-            written.extend(keys)
         return list(zip(keys, map(add, keys, repeat(b"\x00"))))
 
     def _apply(
-        self,
-        mutations: Sequence[tuple[int, bytes, bytes]],
-        version: int,
-        stamp: bytes,
-        written: list[bytes],
+        self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, stamp: bytes
     ) -> list[Range]:
         """Write `mutations` at `version`; the key ranges they touched (not coalesced).
-        Keys of plain sets are appended to `written` (while it is short enough to collect).
 
-        Runs of sets, and runs of single-key clears, go to SQLite as one ``executemany``
-        each (in mutation order: a run ends where the other kind starts)."""
+        Runs of sets, and runs of clears, go to SQLite as ``executemany`` calls (in
+        mutation order: a run ends where the other kind starts). A run of clears records
+        every before-image first, then deletes: within the run that is the same."""
         conn = self.conn
-        run: list[tuple[Any, ...]] = []
-        run_sql = _PUT
+        puts: list[tuple[bytes, int, bytes]] = []
+        clears: list[tuple[bytes, bytes]] = []
         touched: list[Range] = []
 
-        def queue(sql: str, args: tuple[Any, ...]) -> None:
-            nonlocal run, run_sql
-            if sql != run_sql and run:
-                conn.executemany(run_sql, run).close()
-                run = []
-            run_sql = sql
-            run.append(args)
+        def flush() -> None:
+            if puts:
+                conn.executemany(_PUT, puts).close()
+                puts.clear()
+            if clears:
+                history = [(version, begin, end, version) for begin, end in clears]
+                conn.executemany(_CLEAR_HISTORY, history).close()
+                conn.executemany(_CLEAR, clears).close()
+                clears.clear()
 
-        if len(written) + len(mutations) <= ON_WRITE_MAX:
-            written.extend(key for op, key, _ in mutations if op == SET)
         for op, key, param in mutations:
-            if op == SET:
-                queue(_PUT, (key, version, param))
-            elif op == STAMPED_KEY:
-                key = place_stamp(key, stamp)
-                queue(_PUT, (key, version, param))
-            elif op == STAMPED_VALUE:
-                queue(_PUT, (key, version, place_stamp(param, stamp)))
-            elif op == CLEAR_RANGE:
+            if op == CLEAR_RANGE:
                 if key < param:
-                    if param == key + b"\x00":
-                        queue(_CLEAR_KEY, (key, version, key))
-                    else:
-                        queue(_CLEAR, (version, key, param))
+                    if puts:
+                        flush()
+                    clears.append((key, param))
                     touched.append((key, param))
                 continue
+            if clears:
+                flush()
+            if op == SET:
+                puts.append((key, version, param))
+            elif op == STAMPED_KEY:
+                key = place_stamp(key, stamp)
+                puts.append((key, version, param))
+            elif op == STAMPED_VALUE:
+                puts.append((key, version, place_stamp(param, stamp)))
             else:
-                if run:
-                    conn.executemany(run_sql, run).close()
-                    run = []
+                flush()
                 existing = rows(conn, _LATEST, (key,))
                 old = existing[0][0] if existing else None
                 new = apply_atomic(op, old, param)
                 if new == old:
                     continue
-                rows(conn, _PUT, (key, version, new))
+                if new is None:  # an atomic operation that clears (compare-and-clear)
+                    clears.append((key, key + b"\x00"))
+                else:
+                    rows(conn, _PUT, (key, version, new))
             touched.append((key, key + b"\x00"))
-        if run:
-            conn.executemany(run_sql, run).close()
+        flush()
         after_writes(conn, touched)
         return touched

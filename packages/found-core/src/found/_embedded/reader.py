@@ -23,7 +23,16 @@ Invariants:
   window, or raises ``log_floor`` past the rows it collected, so a version it accepts (not
   beyond the newest commit: 1009; not `versions.too_old`: 1007) was readable when the rows
   were read;
-- reads at a version see the newest row at or below it per key; tombstones read as absent.
+- a read at version v takes a key's ``kv`` row if its version is <= v, else the key's
+  ``history`` row with the smallest ``until`` u > v if that row's value was written at or
+  before v, else the key is absent at v. Why: the row is the key's first change after v
+  that replaced a value; a value written after v (at w, v < w < u) replaced no value (or
+  there would be a row at w < u), and no clear came between (a clear records a row), so
+  the key was absent from v to w. The two halves never disagree: a history row at u > v
+  means the key changed at u, so its kv row (if any) is at a version >= u > v. At the
+  newest version of the snapshot no history row qualifies, so a read there is the plain
+  lookup or index walk of ``kv`` (the reader knows that version from its GRV or its
+  verdict in the shared snapshot).
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from operator import itemgetter
 from typing import Any, Optional
 
 from .._errors import error
@@ -48,50 +58,39 @@ _VERDICT = (
     " OR EXISTS(SELECT 1 FROM log WHERE version > ? AND version <= last_version - 5000000))"
     " THEN 1007 ELSE 0 END"
 )
-_GET = "SELECT value FROM kv WHERE key = ? AND version <= ? ORDER BY version DESC LIMIT 1"
-_LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
+_WINDOW = f"SELECT {_VERDICT}, last_version FROM {_STATE}"
+_LATEST = "SELECT value FROM kv WHERE key = ?"
 _LAST = f"SELECT {schema.LAST_SQL} FROM meta WHERE id = 0"
-_WINDOW = f"SELECT {_VERDICT} FROM {_STATE}"
-# Every row at or below the read version, in index order: (key, version) ascending, or both
-# descending. No GROUP BY: Python keeps the newest row of each key (`_newest`), which lets
-# SQLite stream the primary key index with no aggregate per row.
-_RANGE = (
-    "SELECT key, value FROM kv WHERE key >= ? AND key < ? AND version <= ?"
-    " ORDER BY key {0}, version {0} LIMIT ?"
+# The value of key ? at version ? (parameters: key, version, version, key, key, version):
+# the kv row if not newer, else the first before-image after the version if written by
+# then. The history walk starts at the version and stops at the kv row's version (the
+# key's latest change), or at the end.
+_GET = (
+    "SELECT value FROM kv WHERE key = ? AND version <= ? UNION ALL SELECT value FROM"
+    " (SELECT version, value FROM history WHERE until > ? AND key = ? AND until <= COALESCE("
+    "(SELECT version FROM kv WHERE key = ?), 9223372036854775807) ORDER BY until LIMIT 1)"
+    " WHERE version <= ? LIMIT 1"
 )
-_RANGE_FORWARD, _RANGE_REVERSE = _RANGE.format("ASC"), _RANGE.format("DESC")
+# A range: the kv rows as of the newest version, or of version ? (not newer), in key order.
+_SCAN = "SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key {0} LIMIT ?"
+_SCAN_AT = (
+    "SELECT key, value FROM kv WHERE key >= ? AND key < ? AND version <= ? ORDER BY key {0} LIMIT ?"
+)
+_SCAN_FORWARD, _SCAN_REVERSE = _SCAN.format("ASC"), _SCAN.format("DESC")
+_SCAN_AT_FORWARD, _SCAN_AT_REVERSE = _SCAN_AT.format("ASC"), _SCAN_AT.format("DESC")
+# The other half at version ?: the first before-image after it of each key in [?, ?) (the
+# bare columns take the row of the minimum), and the version that wrote it.
+_BEFORE = (
+    "SELECT key, value, version, MIN(until) FROM history WHERE until > ? AND key >= ?"
+    " AND key < ? GROUP BY key"
+)
+_KEY = itemgetter(0)
 
 
 def _refuse(code: int) -> None:
     """Raise the verdict of `_VERDICT` (1009 or 1007); nothing for 0."""
     if code:
         raise error(code)
-
-
-def _newest(
-    batch: list[tuple[bytes, bytes]], reverse: bool, boundary: Optional[bytes]
-) -> list[tuple[bytes, bytes]]:
-    """The newest live (key, value) of each key in `batch` (rows in index order), in the
-    batch's key order, without `boundary` (a key whose rows may continue past the batch)."""
-    newest = dict(batch)
-    if len(newest) == len(batch):  # one row per key (the common case): the batch as is
-        if boundary is not None:
-            batch.pop()  # the boundary key's row is the batch's last
-        if None in newest.values():
-            return [pair for pair in batch if pair[1] is not None]
-        return batch
-    if reverse:
-        batch.reverse()  # (key, version) ascending: a dict keeps the last, newest, value
-        newest = dict(batch)
-    if boundary is not None:
-        del newest[boundary]
-    if None in newest.values():
-        pairs = [(key, value) for key, value in newest.items() if value is not None]
-    else:
-        pairs = list(newest.items())
-    if reverse:
-        pairs.reverse()
-    return pairs
 
 
 class Reader:
@@ -102,6 +101,7 @@ class Reader:
         self._lock = threading.Lock()
         self._held: Optional[int] = None  # thread whose loop iteration holds a snapshot
         self._verdicts: dict[int, int] = {}  # read version -> verdict, in that snapshot
+        self._newest: Optional[int] = None  # that snapshot's newest commit, once known
 
     def close(self) -> None:
         """Close the connection; later reads fail with 1000. Idempotent."""
@@ -118,6 +118,7 @@ class Reader:
         """Close the shared snapshot, if any (call with the lock held)."""
         if self._held is not None:
             self._held = None
+            self._newest = None
             self._verdicts.clear()
             conn = self._conn
             if conn is not None and conn.in_transaction:
@@ -154,6 +155,7 @@ class Reader:
             last = int(rows(conn, _LAST)[0][0])
             if self._held is not None:
                 self._verdicts[last] = 0
+                self._newest = last
             return last
 
     def _verdict(self, conn: sqlite3.Connection, version: int) -> int:
@@ -161,9 +163,11 @@ class Reader:
         module docstring), remembered for the rest of a shared snapshot."""
         code = self._verdicts.get(version)
         if code is None:
-            code = int(rows(conn, _WINDOW, (version,) * 4)[0][0])
+            code, last = rows(conn, _WINDOW, (version,) * 4)[0]
             if self._held is not None:
                 self._verdicts[version] = code
+                self._verdicts[last] = 0
+                self._newest = last
         return code
 
     def check_read_version(self, version: int) -> None:
@@ -179,11 +183,14 @@ class Reader:
         with self._lock:
             held = self._conn
             if held is not None and self._held == _ident():  # no setup needed
-                cursor = held.execute(_GET, (key, version))
-                try:
-                    found = cursor.fetchall()
-                finally:
-                    cursor.close()
+                if version == self._newest:  # the snapshot's newest: kv alone, verdict 0
+                    cursor = held.execute(_LATEST, (key,))
+                    try:
+                        found = cursor.fetchall()
+                    finally:
+                        cursor.close()
+                    return found[0][0] if found else None
+                found = rows(held, _GET, (key, version, version, key, key, version))
                 cached = self._verdicts.get(version)
                 code = self._verdict(held, version) if cached is None else cached
                 if code == 0:
@@ -192,7 +199,7 @@ class Reader:
                     raise error(code)
             for fresh in (False, True):
                 conn = self._snapshot(fresh)
-                found = rows(conn, _GET, (key, version))
+                found = rows(conn, _GET, (key, version, version, key, key, version))
                 code = self._verdict(conn, version)
                 if code != 1009:  # else maybe committed since this iteration's snapshot
                     break
@@ -211,7 +218,7 @@ class Reader:
             if code == 1009:
                 found, code = self._range(begin, end, version, limit, reverse, True)
         _refuse(code)
-        return found[:limit] if 0 < limit < len(found) else found
+        return found
 
     def _range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool, fresh: bool
@@ -220,25 +227,20 @@ class Reader:
         conn = self._conn
         if fresh or conn is None or self._held != _ident():
             conn = self._snapshot(fresh)
-        found: list[tuple[bytes, bytes]] = []
-        fetch = limit + 1 if limit else -1  # one row more: see whether the last key is whole
-        sql = _RANGE_REVERSE if reverse else _RANGE_FORWARD
-        while begin < end:
-            batch = rows(conn, sql, (begin, end, version, fetch))
-            boundary = batch[-1][0] if 0 < fetch <= len(batch) else None
-            pairs = _newest(batch, reverse, boundary)
-            if found:
-                found.extend(pairs)
-            else:
-                found = pairs
-            if boundary is None or len(found) >= limit:
-                break
-            # The boundary key may have more rows: read it again, whole, next time.
-            if reverse:
-                end = boundary + b"\x00"
-            else:
-                begin = boundary
-            fetch *= 2
+        fetch = limit or -1
+        if begin >= end:
+            found: list[tuple[bytes, bytes]] = []
+        elif version == self._newest:  # the snapshot's newest: one walk of kv
+            return rows(conn, _SCAN_REVERSE if reverse else _SCAN_FORWARD, (begin, end, fetch)), 0
+        else:
+            sql = _SCAN_AT_REVERSE if reverse else _SCAN_AT_FORWARD
+            found = rows(conn, sql, (begin, end, version, fetch))
+            before = rows(conn, _BEFORE, (version, begin, end))
+            if before:  # keys changed since `version`: merge their values then
+                found.extend((k, value) for k, value, wrote, _ in before if wrote <= version)
+                found.sort(key=_KEY, reverse=reverse)
+                if 0 < limit < len(found):
+                    del found[limit:]
         code = self._verdicts.get(version)
         return found, self._verdict(conn, version) if code is None else code
 
@@ -283,7 +285,7 @@ class Reader:
             self._end()
             self._rows("BEGIN")
             try:
-                last, log_floor, _gc_key, _oldest = self._rows(schema.META_SQL)[0]
+                last, log_floor, _oldest = self._rows(schema.META_SQL)[0]
                 if version < 0:
                     return last, []
                 if version < log_floor:
@@ -309,5 +311,6 @@ class Reader:
         with self._lock:
             self._end()
             kv = self._rows("SELECT COUNT(*) FROM kv")[0][0]
+            history = self._rows("SELECT COUNT(*) FROM history")[0][0]
             log = self._rows("SELECT COUNT(*) FROM log")[0][0]
-        return {"kv_rows": kv, "log_rows": log}
+        return {"kv_rows": kv, "history_rows": history, "log_rows": log}

@@ -7,13 +7,14 @@ alone: rewriting a key never moves it in or out), and the ``sample(key, size)`` 
 the size (key + value bytes) of the newest value of each sampled live key. The committer
 keeps it exact in the same SQLite transaction as the data (`after_sets`, `after_writes`).
 
-Estimates: a range with at most `EXACT_KEYS` live keys is measured exactly from ``kv``;
-a larger one is ``SAMPLE_EVERY`` times the sampled sizes in it, which costs one index walk
-over about 1/32 of its keys (a 1,000,000-key range: some 31,000 sample rows, milliseconds,
-where an exact scan takes about a second). For keys of similar sizes the estimate of a
-range of n keys is off by about 1/sqrt(n/32) (a few percent for 10,000 keys); a rare very
-large value in an otherwise small-valued range is missed 31 times in 32, as with any
-sample. The sample is not versioned: like FoundationDB's, it describes the latest data.
+Estimates: a range with at most `EXACT_KEYS` keys is measured exactly from ``kv`` (which
+holds the live keys only); a larger one is ``SAMPLE_EVERY`` times the sampled sizes in it,
+which costs one index walk over about 1/32 of its keys (a 1,000,000-key range: some
+31,000 sample rows, milliseconds, where an exact scan takes about a second). For keys of
+similar sizes the estimate of a range of n keys is off by about 1/sqrt(n/32) (a few percent
+for 10,000 keys); a rare very large value in an otherwise small-valued range is missed 31
+times in 32, as with any sample. The sample is not versioned: like FoundationDB's, it
+describes the latest data.
 """
 
 from __future__ import annotations
@@ -38,12 +39,11 @@ _FIRST = itemgetter(0)
 _UPSERT = "INSERT OR REPLACE INTO sample (key, size) VALUES (?, ?)"
 _DELETE_KEY = "DELETE FROM sample WHERE key = ?"
 _DELETE_RANGE = "DELETE FROM sample WHERE key >= ? AND key < ?"
-_LATEST = "SELECT value FROM kv WHERE key = ? ORDER BY version DESC LIMIT 1"
-# The newest row of each key in [?, ?) (tombstones as NULL sizes), in key order, stopping
-# after ? keys.
+_LATEST = "SELECT value FROM kv WHERE key = ?"
+# The size of each live key in [?, ?), in key order, stopping after ? keys.
 _LIVE_SIZES = (
-    "SELECT key, length(key) + length(value), MAX(version) FROM kv WHERE key >= ? AND key < ?"
-    " GROUP BY key ORDER BY key LIMIT ?"
+    "SELECT key, length(key) + length(value) FROM kv WHERE key >= ? AND key < ?"
+    " ORDER BY key LIMIT ?"
 )
 _SAMPLED = "SELECT key, size FROM sample WHERE key >= ? AND key < ? ORDER BY key"
 _SAMPLED_TOTAL = "SELECT COUNT(*), TOTAL(size) FROM sample WHERE key >= ? AND key < ?"
@@ -89,7 +89,7 @@ def _exact(conn: sqlite3.Connection, begin: bytes, end: bytes) -> Any:
     found = rows(conn, _LIVE_SIZES, (begin, end, EXACT_KEYS + 1))
     if len(found) > EXACT_KEYS:
         return None
-    return [(key, size) for key, size, _ in found if size is not None]
+    return found
 
 
 def estimate(conn: sqlite3.Connection, begin: bytes, end: bytes) -> int:
@@ -125,8 +125,8 @@ def split_points(conn: sqlite3.Connection, begin: bytes, end: bytes, chunk: int)
 def problems(conn: sqlite3.Connection) -> list[str]:
     """Differences between the stored sample and the sampled live keys (for tests: this
     reads the whole database)."""
-    live = rows(conn, "SELECT key, length(key) + length(value), MAX(version) FROM kv GROUP BY key")
-    expected = {key: size for key, size, _ in live if size is not None and sampled(key)}
+    live = rows(conn, "SELECT key, length(key) + length(value) FROM kv")
+    expected = {key: size for key, size in live if sampled(key)}
     stored = dict(rows(conn, "SELECT key, size FROM sample"))
     if stored == expected:
         return []

@@ -1,30 +1,43 @@
 """The SQLite file of an embedded database: its tables, connections and creation.
 
 One directory holds one database: ``data.sqlite3`` (with its ``-wal`` / ``-shm`` companions)
-and ``lock`` (the commit lock, see `filelock`). Tables (storage format 3):
+and ``lock`` (the commit lock, see `filelock`). Tables (storage format 4):
 
 ``kv(key, version, value)``
-    Every write of every key, ``WITHOUT ROWID`` so rows are stored in (key, version) order;
-    BLOB keys compare as memcmp then length, which is FoundationDB's key order. ``value``
-    NULL is a tombstone (the key was cleared at ``version``). A read at version v takes, per
-    key, the row with the largest version <= v. There is no secondary index: a commit
-    writes only the B-tree pages of the keys it changes.
+    The latest value of every live key and the commit that wrote it, ``WITHOUT ROWID`` so
+    rows are stored in key order; BLOB keys compare as memcmp then length, which is
+    FoundationDB's key order. A set updates the key's row in place (one B-tree leaf per key,
+    as a plain table would); a clear deletes it. There are no tombstones.
+``history(until, key, version, value)``
+    Before-images: when the commit at version c changes a key that had a value, that value
+    and the version that wrote it are appended with ``until = c``. Rows are stored in
+    (until, key) order, so a commit appends its rows at the end of the table and the
+    collector removes them from the front. A key that had no value gets no row. A read of
+    key k at version v: the kv row if its version <= v; else the history row of k with the
+    smallest ``until`` > v if its ``version`` <= v; else absent (`reader`).
 ``log(version, conflicts, touched)``
     One row per write commit: its write-conflict ranges, and the key ranges its mutations
     changed (NULL when equal to the conflict ranges). Conflict checks and cross-process
-    watches read it, and it is the collector's work list (`collect`). The newest commit is
-    ``MAX(log.version)``: no row is rewritten on every commit.
+    watches read it. The newest commit is ``MAX(log.version)``: no row is rewritten on
+    every commit.
 ``sample(key, size)``
     The byte sample behind size estimates and split points (`sample`).
 ``meta``
     A single row: ``base_version`` (the newest version when the log is empty, i.e. at
-    creation), ``log_floor`` (the newest version whose log row was collected) and the
-    collector's position ``gc_key`` inside the next log row. Reads and commits judge their
-    read version against the newest commit, ``log_floor`` and the log (`versions.too_old`).
+    creation) and ``log_floor`` (the newest version whose log row was collected). Reads and
+    commits judge their read version against the newest commit, ``log_floor`` and the log
+    (`versions.too_old`).
 
 Invariants (checked by `check_consistency`):
 
-- every ``kv.version`` and ``log.version`` is <= the newest commit (`LAST_SQL`);
+- every ``kv.version``, ``history.until`` and ``log.version`` is <= the newest commit
+  (`LAST_SQL`);
+- every ``history.until`` is the version of a log row that is still present (so it is
+  above ``log_floor``): the collector removes a commit's history rows with, or before,
+  its log row;
+- a history row's ``version`` is below its ``until``, and a key with a history row at
+  ``until`` u has no kv row at a version < u (it was changed at u), which is why the two
+  halves of a read never disagree;
 - ``log_floor`` <= newest commit - 5,000,000 or ``log_floor`` == 0, and no log row is at or
   below it; the newest log row is never collected, so `LAST_SQL` never goes back;
 - the file is only written inside ``BEGIN IMMEDIATE`` while holding the commit lock, so
@@ -42,33 +55,39 @@ from typing import Any, Optional
 
 from .versions import WINDOW
 
-FORMAT = 3
+FORMAT = 4
 DATA_FILE = "data.sqlite3"
 LOCK_FILE = "lock"
 
 _TABLES = (
-    "CREATE TABLE IF NOT EXISTS kv (key BLOB NOT NULL, version INTEGER NOT NULL, value BLOB,"
-    " PRIMARY KEY (key, version)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY, version INTEGER NOT NULL,"
+    " value BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS history (until INTEGER NOT NULL, key BLOB NOT NULL,"
+    " version INTEGER NOT NULL, value BLOB NOT NULL, PRIMARY KEY (until, key)) WITHOUT ROWID",
+    # A set of a key that has a value records the before-image (not for a second write of
+    # the key by the same commit: the first one recorded the value it had before the commit).
+    "CREATE TRIGGER IF NOT EXISTS kv_before BEFORE UPDATE ON kv"
+    " WHEN OLD.version < NEW.version BEGIN"
+    " INSERT INTO history (until, key, version, value)"
+    " VALUES (NEW.version, OLD.key, OLD.version, OLD.value); END",
     "CREATE TABLE IF NOT EXISTS log (version INTEGER PRIMARY KEY, conflicts BLOB NOT NULL,"
     " touched BLOB)",
     "CREATE TABLE IF NOT EXISTS sample (key BLOB PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 0),"
-    " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL, gc_key BLOB)",
+    " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL)",
 )
 
 #: The newest committed version, as an SQL expression over ``meta``'s row.
 LAST_SQL = "COALESCE((SELECT MAX(version) FROM log), base_version)"
-#: (newest version, log_floor, gc_key, oldest log version or None), one statement.
-META_SQL = (
-    f"SELECT {LAST_SQL}, log_floor, gc_key, (SELECT MIN(version) FROM log) FROM meta WHERE id = 0"
-)
+#: (newest version, log_floor, oldest log version or None), one statement.
+META_SQL = f"SELECT {LAST_SQL}, log_floor, (SELECT MIN(version) FROM log) FROM meta WHERE id = 0"
 
 
-#: WAL pages between automatic checkpoints (SQLite's default is 1,000). Versioned rows spread
-#: a commit's writes over more distinct pages than a plain table, so a checkpoint after 1,000
-#: frames rewrites about half of them into the database file; after 4,000 (a WAL of about
-#: 16 MB with 4 KB pages) more frames are rewrites of one page and the checkpoint copies each
-#: once. ``journal_size_limit`` keeps the file from staying larger after a burst.
+#: WAL pages between automatic checkpoints (SQLite's default is 1,000). Random keys spread a
+#: commit's writes over distinct leaf pages, so a checkpoint after 1,000 frames rewrites
+#: many of them into the database file; after 4,000 (a WAL of about 16 MB with 4 KB pages)
+#: more frames are rewrites of one page and the checkpoint copies each once.
+#: ``journal_size_limit`` keeps the file from staying larger after a burst.
 WAL_CHECKPOINT_PAGES = 4000
 
 
@@ -160,8 +179,7 @@ def create(conn: sqlite3.Connection, initial_version: int) -> None:
             rows(conn, statement)
         rows(
             conn,
-            "INSERT OR IGNORE INTO meta (id, base_version, log_floor, gc_key)"
-            " VALUES (0, ?, 0, NULL)",
+            "INSERT OR IGNORE INTO meta (id, base_version, log_floor) VALUES (0, ?, 0)",
             (initial_version,),
         )
         rows(conn, f"PRAGMA user_version = {FORMAT}")
@@ -179,10 +197,30 @@ def data_path(directory: str) -> str:
 def check_consistency(conn: sqlite3.Connection) -> list[str]:
     """Problems found in the stored invariants (empty when the database is consistent)."""
     problems: list[str] = []
-    last, log_floor, _gc_key, _oldest = rows(conn, META_SQL)[0]
+    last, log_floor, _oldest = rows(conn, META_SQL)[0]
     newest_kv = rows(conn, "SELECT MAX(version) FROM kv")[0][0]
     if newest_kv is not None and newest_kv > last:
         problems.append(f"kv row at {newest_kv} newer than the newest commit {last}")
+    newest_history = rows(conn, "SELECT MAX(until) FROM history")[0][0]
+    if newest_history is not None and newest_history > last:
+        problems.append(f"history row until {newest_history} after the newest commit {last}")
+    orphans = rows(
+        conn,
+        "SELECT COUNT(*) FROM history WHERE NOT EXISTS"
+        " (SELECT 1 FROM log WHERE log.version = history.until)",
+    )[0][0]
+    if orphans:
+        problems.append(f"{orphans} history rows without the log row of their commit")
+    older = rows(
+        conn,
+        "SELECT COUNT(*) FROM history JOIN kv ON kv.key = history.key"
+        " WHERE kv.version < history.until",
+    )[0][0]
+    if older:
+        problems.append(f"{older} history rows newer than their key's kv row")
+    inverted = rows(conn, "SELECT COUNT(*) FROM history WHERE version >= until")[0][0]
+    if inverted:
+        problems.append(f"{inverted} history rows written at or after their until")
     if log_floor and log_floor > last - WINDOW:
         problems.append(f"log_floor {log_floor} inside the window of the newest commit {last}")
     stale = rows(conn, "SELECT COUNT(*) FROM log WHERE version <= ?", (log_floor,))[0][0]
@@ -194,7 +232,7 @@ def check_consistency(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def meta(conn: sqlite3.Connection) -> tuple[int, int, Any, Optional[int]]:
-    """(newest version, log_floor, gc_key, oldest log version or None) as stored."""
-    last, log_floor, gc_key, oldest = rows(conn, META_SQL)[0]
-    return last, log_floor, gc_key, oldest
+def meta(conn: sqlite3.Connection) -> tuple[int, int, Optional[int]]:
+    """(newest version, log_floor, oldest log version or None) as stored."""
+    last, log_floor, oldest = rows(conn, META_SQL)[0]
+    return last, log_floor, oldest
