@@ -29,27 +29,31 @@ async def test_history_stays_bounded_and_reads_stay_exact(engine, clock, put):
         if step == 4:
             old_version = version
     stats = engine.stats()
-    # five seconds of history (~50 commits of 10 keys) plus the newest version before it:
-    # rewriting a key collects its rows from before the window
-    assert stats["kv_rows"] <= 10 * 52
-    # the log collector runs every GC_EVERY commits
+    assert stats["kv_rows"] == 10  # the latest values only
+    # five seconds of before-images (~50 commits of 10 keys), plus what waits for the
+    # collector, which runs every GC_EVERY commits
+    assert stats["history_rows"] <= 10 * (51 + GC_EVERY)
     assert stats["log_rows"] <= 52 + GC_EVERY
     latest = engine.latest_version()
     for version, values in states.items():
         if version >= latest - 5_000_000:
             assert engine.get_range(b"hot/", b"hot0", version, 0, False) == sorted(values.items())
+            assert engine.get(keys[3], version) == values[keys[3]]
     with pytest.raises(FoundException) as failure:
         engine.get(keys[0], old_version)
     assert failure.value.code == 1007
 
 
-async def test_tombstones_are_collected(engine, clock, put):
+async def test_cleared_values_are_collected(engine, clock, put):
     await put(engine, {b"t/%03d" % i: b"v" for i in range(100)})
+    before_clear = engine.latest_version()
     await put(engine, {b"t/%03d" % i: None for i in range(100)})
-    assert engine.stats()["kv_rows"] == 200
+    assert engine.stats()["kv_rows"] == 0
+    assert engine.stats()["history_rows"] == 100
+    assert len(engine.get_range(b"t/", b"t0", before_clear, 0, False)) == 100
     clock.advance(6)
     await put(engine, {b"other": b"x"})
-    assert engine.stats()["kv_rows"] == 1
+    assert engine.stats() == {"kv_rows": 1, "history_rows": 0, "log_rows": 1}
     assert engine.get_range(b"t/", b"t0", engine.latest_version(), 0, False) == []
 
 
@@ -58,27 +62,31 @@ async def test_collection_is_incremental_and_resumable(directory, clock, put):
     writer = Engine.open(directory, clock=clock)
     try:
         await put(writer, {k: b"old" for k in keys})
-        await put(writer, {k: b"new" for k in keys})
+        for start in range(0, 600, 10):  # 60 commits of 10 before-images each
+            await put(writer, {k: b"new" for k in keys[start : start + 10]})
     finally:
         writer.close()
     clock.advance(6)
-    # A process that wrote nothing itself collects MIN_BUDGET keys (+2 per mutation) per
-    # commit: several commits, and a reopen in between, get through the 1,200 old rows.
+    # A process that wrote nothing itself collects MIN_BUDGET rows (+2 per mutation),
+    # rounded up to whole commits, per run: several commits, and a reopen in between,
+    # get through the 600 old rows.
     engine = Engine.open(directory, clock=clock)
-    counts = [engine.stats()["kv_rows"]]
+    counts = [engine.stats()["history_rows"]]
     await put(engine, {b"tick": b"0"})
-    counts.append(engine.stats()["kv_rows"])
+    counts.append(engine.stats()["history_rows"])
     engine.close()
-    assert 600 < counts[1] < 1200
+    assert counts == [600, 600 - (MIN_BUDGET + 2 + 9) // 10 * 10]
     engine = Engine.open(directory, clock=clock)  # the position survives a reopen
     try:
         for step in range(1, 10):
             clock.advance(0.01)
             await put(engine, {b"tick": b"%d" % step})
-            counts.append(engine.stats()["kv_rows"])
-        # bounded work per commit, and it all got done
-        assert all(before - after <= MIN_BUDGET + 2 for before, after in zip(counts, counts[1:]))
-        assert counts[-1] <= 600 + 10
+            counts.append(engine.stats()["history_rows"])
+        # bounded work per commit (one commit's rows beyond the budget), and it all got done
+        assert all(
+            before - after <= MIN_BUDGET + 2 + 10 for before, after in zip(counts, counts[1:])
+        )
+        assert counts[-1] <= 10  # the ticks' own before-images, inside the window
         latest = engine.latest_version()
         assert engine.get_range(b"k/", b"k0", latest, 0, False) == [(k, b"new") for k in keys]
         assert engine.check_consistency() == []
@@ -86,7 +94,7 @@ async def test_collection_is_incremental_and_resumable(directory, clock, put):
         engine.close()
 
 
-async def test_wide_clears_are_collected_in_bounded_pieces(directory, clock, put):
+async def test_a_wide_clear_is_collected_with_its_commit(directory, clock, put):
     keys = [b"w/%04d" % i for i in range(1000)]
     writer = Engine.open(directory, clock=clock)
     try:
@@ -98,16 +106,10 @@ async def test_wide_clears_are_collected_in_bounded_pieces(directory, clock, put
     clock.advance(6)
     engine = Engine.open(directory, clock=clock)
     try:
-        counts = [engine.stats()["kv_rows"]]
-        for step in range(12):
-            clock.advance(0.01)
-            await put(engine, {b"tick": b"%d" % step})
-            counts.append(engine.stats()["kv_rows"])
-        # sets, then tombstones: each commit removes a bounded number of rows
-        assert counts[0] == 2000
-        steps = zip(counts, counts[1:])
-        assert all(before - after <= 2 * (MIN_BUDGET + 2) for before, after in steps)
-        assert counts[-1] == 12  # only the ticks (all inside the window) are left
+        assert engine.stats() == {"kv_rows": 0, "history_rows": 1000, "log_rows": 2}
+        await put(engine, {b"tick": b"0"})
+        # whole commits: the clear's 1,000 before-images go with its log row
+        assert engine.stats() == {"kv_rows": 1, "history_rows": 0, "log_rows": 1}
         assert engine.get_range(b"w/", b"w0", engine.latest_version(), 0, False) == []
     finally:
         engine.close()
@@ -148,22 +150,24 @@ async def test_wal_is_checkpointed_while_reads_go_on(engine, directory, put):
     assert os.path.getsize(wal) < 1.6 * limit
 
 
-async def test_bulk_and_sparse_writes_are_collected_exactly(engine, clock, put):
-    """Runs of single keys are swept as one range when dense (a bulk load) and key by key
-    when other rows lie between them; both keep exactly the newest row of each key."""
+async def test_only_replaced_values_are_recorded_and_collected(engine, clock, put):
+    """A bulk load records nothing (no key had a value); rewriting records one before-image
+    per key rewritten, and the collector removes them once they leave the window."""
     dense = [b"d/%05d" % i for i in range(2000)]
     between = [b"s/%05d" % i for i in range(2000)]
     await put(engine, {k: b"1" for k in dense})
-    await put(engine, {k: b"2" for k in dense})
     await put(engine, {k: b"1" for k in between})
+    assert engine.stats()["history_rows"] == 0
+    await put(engine, {k: b"2" for k in dense})
     await put(engine, {k: b"2" for k in between[::20]})
-    assert engine.stats()["kv_rows"] == 4000 + 2000 + 100
+    assert engine.stats()["kv_rows"] == 4000
+    assert engine.stats()["history_rows"] == 2000 + 100
     for step in range(40):
         clock.advance(0.2)
         await put(engine, {b"tick": b"%d" % step})
     latest = engine.latest_version()
-    # besides the 4,000 live keys: the ticks of the last 5 s and the newest before them
-    assert 4000 + 25 <= engine.stats()["kv_rows"] <= 4000 + 27
+    # the ticks' before-images of the last 5 s, plus at most GC_EVERY waiting for the collector
+    assert 24 <= engine.stats()["history_rows"] <= 26 + GC_EVERY
     assert engine.get_range(b"d/", b"d0", latest, 0, False) == [(k, b"2") for k in dense]
     expected = [(k, b"2" if i % 20 == 0 else b"1") for i, k in enumerate(between)]
     assert engine.get_range(b"s/", b"s0", latest, 0, False) == expected

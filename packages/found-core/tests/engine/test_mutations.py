@@ -63,7 +63,7 @@ async def test_atomic_ops_apply_to_the_value_at_commit(engine, put):
 
 async def test_compare_and_clear(engine, put):
     await put(engine, {b"a": b"same", b"b": b"other"})
-    rows = engine.stats()["kv_rows"]
+    before = engine.stats()
     await commit(
         engine,
         Mutation(COMPARE_AND_CLEAR, b"a", b"same"),
@@ -73,7 +73,10 @@ async def test_compare_and_clear(engine, put):
     latest = engine.latest_version()
     assert engine.get(b"a", latest) is None
     assert engine.get(b"b", latest) == b"other"
-    assert engine.stats()["kv_rows"] == rows + 1  # one tombstone; unchanged keys add nothing
+    after = engine.stats()
+    assert after["kv_rows"] == before["kv_rows"] - 1  # "a" is gone
+    # one before-image, of "a"; the keys left unchanged record nothing
+    assert after["history_rows"] == before["history_rows"] + 1
 
 
 async def test_atomic_sees_earlier_mutations_of_its_transaction(engine):

@@ -48,9 +48,9 @@ async def test_range_limit_reverse_and_bounds(engine, put):
         engine.get_range(b"k", b"l", latest, -1, False)
 
 
-async def test_clear_range_writes_tombstones_only_for_live_keys(engine, put):
+async def test_clear_range_records_only_live_keys(engine, put):
     await put(engine, {b"r/%d" % i: b"x" for i in range(10)})
-    before = engine.stats()["kv_rows"]
+    before = engine.stats()
     latest = engine.latest_version()
     clear = [Mutation(CLEAR_RANGE, b"r/3", b"r/7"), Mutation(CLEAR_RANGE, b"s", b"t")]
     version, _ = await engine.commit(latest, clear, [], [(b"r/3", b"r/7"), (b"s", b"t")])
@@ -62,10 +62,20 @@ async def test_clear_range_writes_tombstones_only_for_live_keys(engine, put):
         b"r/8",
         b"r/9",
     ]
-    assert engine.stats()["kv_rows"] == before + 4
-    # clearing already-cleared keys adds nothing
+    expected = {
+        "kv_rows": before["kv_rows"] - 4,
+        "history_rows": before["history_rows"] + 4,  # the four values cleared
+        "log_rows": before["log_rows"] + 1,
+    }
+    assert engine.stats() == expected
+    # clearing already-cleared keys records nothing
     await engine.commit(version, clear, [], [(b"r/3", b"r/7")])
-    assert engine.stats()["kv_rows"] == before + 4
+    expected["log_rows"] += 1
+    assert engine.stats() == expected
+    # the cleared values stay readable at the version before the clear
+    assert engine.get_range(b"r/3", b"r/7", latest, 0, True) == [
+        (b"r/%d" % i, b"x") for i in (6, 5, 4, 3)
+    ]
 
 
 async def test_writes_in_one_commit_apply_in_order(engine):
