@@ -5,8 +5,10 @@ Run: ``python bench/bench_nstore.py [--n TRIPLES] [--repeat R]`` (default 1,000,
 The data set is synthetic and fixed by a seed: `n / 5` people, each with a type (one of ten
 classes), a name, an age (0-99), one `knows` and one `likes` link to random people. Every
 engine loads the same triples, then answers the same fixed patterns and joins; each query runs
-once untimed, then `--repeat` times, and its median is kept. The result counts are checked
-equal across engines.
+once untimed, then in `--repeat` rounds of as many runs as make a round last about 50 ms (one
+run for a slow query, hundreds for a fast one; found by doubling, untimed), and the median
+round's time per run is kept. The
+result counts are checked equal across engines.
 
 - nstore: `nstore.load` into the embedded engine on disk (every commit durable), queries with
   `nstore.query` (its planner picks the join order), each repetition in one transaction, so
@@ -78,21 +80,48 @@ QUERIES: list[tuple[str, list[tuple[Any, Any, Any]], str, list[int]]] = [
 ]
 
 
+#: A timed round repeats a query until it has run at least this long (short queries: many runs).
+ROUND_SECONDS = 0.05
+
+
 def median_ms(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, out = [], func()  # one untimed run first, for every engine
+    """(median milliseconds per call over `repeat` rounds, the last result). One untimed
+    call first; then the calls per round double until a round lasts ROUND_SECONDS (those
+    rounds are warm-up, untimed), so a query of microseconds is not timed by one clock
+    reading."""
+    out, calls = func(), 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            out = func()
+        if time.perf_counter() - start >= ROUND_SECONDS:
+            break
+        calls *= 2
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        out = func()
-        times.append(time.perf_counter() - start)
+        for _ in range(calls):
+            out = func()
+        times.append((time.perf_counter() - start) / calls)
     return statistics.median(times) * 1000, out
 
 
 async def amedian_ms(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, out = [], await func()  # one untimed run first, for every engine
+    """`median_ms` for a coroutine function."""
+    out, calls = await func(), 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            out = await func()
+        if time.perf_counter() - start >= ROUND_SECONDS:
+            break
+        calls *= 2
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        out = await func()
-        times.append(time.perf_counter() - start)
+        for _ in range(calls):
+            out = await func()
+        times.append((time.perf_counter() - start) / calls)
     return statistics.median(times) * 1000, out
 
 

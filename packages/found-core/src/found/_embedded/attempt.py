@@ -173,37 +173,31 @@ class Attempt:
         return False
 
     async def _wait(self, work: asyncio.Future[Any]) -> Any:
-        """Await `work`, failing at once if the transaction is poisoned meanwhile."""
-        outer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-
-        def transfer(done: asyncio.Future[Any]) -> None:
-            if outer.done():
-                if not done.cancelled():
-                    done.exception()  # retrieved: the caller has moved on
-                return
-            if done.cancelled():
-                outer.cancel()
-            elif done.exception() is not None:
-                outer.set_exception(done.exception())  # type: ignore[arg-type]
-            else:
-                outer.set_result(done.result())
-
-        work.add_done_callback(transfer)
-        self._waiters.add(outer)
+        """Await `work`, failing at once if the transaction is poisoned meanwhile: `work` is
+        registered as a waiter, which `_fail_waiters` completes with the poisoning error (its
+        producer then finds it done and leaves it alone)."""
+        waiters = self._waiters
+        waiters.add(work)
         try:
-            return await outer
+            return await work
         finally:
-            self._waiters.discard(outer)
-            if not work.done() and outer.cancelled():
-                work.cancel()
+            waiters.discard(work)
+
+    async def _sleep(self, delay: float) -> None:
+        """Sleep `delay` seconds through `_wait` (a plain future: a waiter may be failed)."""
+        loop = asyncio.get_running_loop()
+        wake: asyncio.Future[None] = loop.create_future()
+        timer = loop.call_later(delay, _wake, wake)
+        try:
+            await self._wait(wake)
+        finally:
+            timer.cancel()
 
     # -- reads ---------------------------------------------------------------------------------
 
     def _version(self) -> int:
         if self._read_version is None:
-            engine = self._engine
-            self._read_version = engine.latest_version()
-            self._version_at = engine.clock()
+            self._read_version, self._version_at = self._engine.grant()
             self._granted = True
         return self._read_version
 
@@ -323,3 +317,8 @@ class Attempt:
     def _fail_commit(self, exc: FoundException) -> None:
         self._watches.fail_all(exc.code)
         self._settle_stamps(None, 2020)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

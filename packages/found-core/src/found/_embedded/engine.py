@@ -95,6 +95,9 @@ class Engine:
         self._busy = False
         self._batch_loop: Optional[asyncio.AbstractEventLoop] = None
         self._closed = False
+        #: (a committed version, the engine clock when it was known to be the newest): GRVs
+        #: and this process's commits renew it; a blind write may take it as its read version.
+        self.known: tuple[int, int] = (0, 0)
         reader = self._reader
         # The hot reads skip this class's forwarding frame (the methods below document them).
         self.get = reader.get  # type: ignore[method-assign]
@@ -143,6 +146,12 @@ class Engine:
         """The read version to hand out (GRV): the newest commit of any process."""
         return self._reader.last_version()
 
+    def grant(self) -> tuple[int, int]:
+        """A GRV for a transaction: (`latest_version()`, the engine clock just after)."""
+        known = self._reader.last_version(), self.clock()
+        self.known = known
+        return known
+
     def check_read_version(self, version: int) -> None:
         """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
         self._reader.check_read_version(version)
@@ -186,14 +195,26 @@ class Engine:
         conflict ranges is read-only: it succeeds at once with version -1 and no stamp, as
         in FoundationDB.
         """
+        lists = list(mutations), list(read_conflicts), list(write_conflicts)
+        return await self.submit(read_version, *lists)
+
+    def submit(
+        self,
+        read_version: int,
+        mutations: list[Any],
+        read_conflicts: list[Range],
+        write_conflicts: list[Range],
+    ) -> asyncio.Future[tuple[int, bytes]]:
+        """`commit` as a future of the running loop, for a caller that awaits it directly
+        (no task of its own). The lists become the engine's: the caller must not change
+        them afterwards. Cancelling the future before its batch starts drops the commit."""
         self._check_open()
-        if not mutations and not write_conflicts:
-            return -1, b""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[int, bytes]] = loop.create_future()
-        request = Request(
-            read_version, list(mutations), list(read_conflicts), list(write_conflicts)
-        )
+        if not mutations and not write_conflicts:
+            future.set_result((-1, b""))
+            return future
+        request = Request(read_version, mutations, read_conflicts, write_conflicts)
         self._queue.append((request, future))
         if self._busy and self._batch_loop is not None and self._batch_loop.is_closed():
             # The loop that ran the last batch closed before hearing back: its waiters are
@@ -202,7 +223,7 @@ class Engine:
             self._busy = False
         if not self._busy:
             self._next_batch(loop)
-        return await future
+        return future
 
     def _next_batch(self, loop: asyncio.AbstractEventLoop) -> None:
         batch: list[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = []
@@ -237,12 +258,16 @@ class Engine:
             for _, future in batch:
                 _settle(future, exc=_fresh(failure))
         else:
+            newest = 0
             for (_, future), result in zip(batch, results or ()):
                 if isinstance(result, Exception):
                     _settle(future, exc=result)
                 else:
-                    _settle(future, value=(result.version, result.stamp))
+                    newest = result.version
+                    _settle(future, value=(newest, result.stamp))
                     touched.extend(result.touched)
+            if newest > self.known[0]:
+                self.known = (newest, self.clock())
         if touched and self._watches.active:
             self._watches.notify(coalesce(touched))
         loop.call_soon(self._resume, loop, len(batch), _GATHER_HOPS)

@@ -42,7 +42,8 @@ from typing import Any, Optional
 
 import found
 
-from ._select import Bindings, Scan, Template, join, select_pages
+from . import _template
+from ._select import Bindings, Join, Scan, Template
 from ._store import NStore, NStoreException, Variable
 from ._template import Pairs
 
@@ -247,19 +248,13 @@ async def _plan(
     return in_order, sizes.seen.get(first), False
 
 
-async def _resume(
-    tx: Any, template: Template, rows: Pairs, complete: bool
-) -> AsyncIterator[list[Bindings]]:
-    """The bindings of `rows`, the start of the template's range read by the planner, then,
-    unless `complete`, of the rest of the range."""
-    begin = template.begin({})
-    page = template.bind({}, rows, len(begin))
-    if page:
-        yield page
-    if not complete:
-        start = rows[-1][0] + b"\x00" if rows else begin
-        async for page in template.pages(tx, {}, begin, start, 0):
-            yield page
+async def _through(tx: Any, joins: list[Join], page: list[Bindings]) -> list[Bindings]:
+    """`page` extended by every join in turn."""
+    for stage in joins:
+        if not page:
+            break
+        page = await stage.extend(tx, page)
+    return page
 
 
 async def query(
@@ -274,17 +269,31 @@ async def query(
     for p in chain:  # every pattern's width before the first read (values: when scanned)
         if len(p) != store.n:
             raise NStoreException(f"{store.name}: expected {store.n} items, got {len(p)}")
-    rows, complete = None, False
-    if not ordered:
+    rows: Optional[Pairs] = None
+    complete = False
+    if len(chain) > 1 and not ordered:
         chain, rows, complete = await _plan(tx, store, chain)
-    if rows is None:
-        pages = select_pages(tx, store, chain[0])
-    else:  # the planner read the first pattern's first rows (or all): no second read
-        pages = _resume(tx, Template(store, chain[0], frozenset()), rows, complete)
+    first = Template(store, chain[0], frozenset())
+    joins = []
     known = _variables(chain[0])
     for p in chain[1:]:
-        pages = join(tx, store, pages, p, frozenset(known & _variables(p)))
-        known |= _variables(p)
-    async for page in pages:
-        for bindings in page:
-            yield bindings
+        names = _variables(p)
+        joins.append(Join(store, p, frozenset(known & names)))
+        known |= names
+    begin = first.head  # no variable is known: every value is in the head
+    if rows is None:  # the planner read none of the first pattern's rows: one read now
+        if not first.free:
+            rows = [(begin, b"")] if await found.get(tx, begin) is not None else []
+            complete = True
+        else:
+            end = begin + b"\xff"
+            rows = await found.get_range(tx, begin, end, limit=_template.FIRST_PAGE, mode=_EXACT)
+            complete = len(rows) < _template.FIRST_PAGE
+    page = await _through(tx, joins, first.bind({}, rows, len(begin)))
+    for bindings in page:
+        yield bindings
+    if not complete:  # the rest of the first pattern's range, in growing pages
+        start = rows[-1][0] + b"\x00" if rows else begin
+        async for page in first.pages(tx, {}, begin, start, 0, 2 * _template.FIRST_PAGE):
+            for bindings in await _through(tx, joins, page):
+                yield bindings

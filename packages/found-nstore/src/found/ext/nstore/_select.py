@@ -20,9 +20,9 @@ from typing import Any, Callable, Optional
 import found
 
 from ._store import NStore, NStoreException, Variable
-from ._template import Bindings, Template, key_pages
+from ._template import Bindings, Template, key_pages, read_all
 
-__all__ = ["Bindings", "Scan", "Template", "count", "join", "scan", "select", "where"]
+__all__ = ["Bindings", "Join", "Scan", "Template", "count", "scan", "select", "where"]
 
 
 class Scan:
@@ -181,51 +181,54 @@ async def _one_by_one(
     dicts belong to the join, so one that a point read confirms passes on as it is."""
     begin = template.begin
     if not template.free:
+        get = found.get
         for bindings in page:
-            if await found.get(tx, begin(bindings)) is not None:
+            if await get(tx, begin(bindings)) is not None:
                 out.append(bindings)
         return
     bind = template.bind
     for bindings in page:
         prefix = begin(bindings)
-        pairs = await found.get_range(tx, prefix, prefix + b"\xff")
+        pairs = await read_all(tx, prefix)
         if pairs:
             out.extend(bind(bindings, pairs, len(prefix)))
 
 
-async def join(
-    tx: Any,
-    store: NStore,
-    pages: AsyncIterable[list[Bindings]],
-    pattern: Sequence[Any],
-    known: frozenset[str],
-) -> AsyncIterator[list[Bindings]]:
-    """Extend each page of bindings, all of which give values to exactly the variables
-    `known` of `pattern`, by the matches of `pattern` (one probe per binding).
+class Join:
+    """One nested-loop stage of a query: extends pages of bindings, all of which give values
+    to exactly the variables `known` of `pattern`, by the matches of `pattern` (one probe
+    per binding).
 
     The first probe of a page tells how the backend answers: once a read has suspended (a
     cluster, the C API), the other probes of each page run concurrently; while reads
     complete at once (the embedded engine, whose reads never wait), one after the other,
     which costs less there. The results are the same either way.
     """
-    template = Template(store, pattern, known)
-    probe = template.probe
-    concurrent = False
-    async for page in pages:
+
+    __slots__ = ("concurrent", "template")
+
+    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
+        self.template = Template(store, pattern, known)
+        self.concurrent = False
+
+    async def extend(self, tx: Any, page: list[Bindings]) -> list[Bindings]:
+        """The extensions of every binding of `page` (which the join may pass on as they
+        are: they belong to it), in the page's order."""
         out: list[Bindings] = []
-        rest = page
-        if not concurrent and page:
+        if not page:
+            return out
+        template, rest = self.template, page
+        if not self.concurrent:
             suspended: list[bool] = []
             marker = asyncio.get_running_loop().call_soon(suspended.append, True)
-            out.extend(await probe(tx, page[0]))
+            out.extend(await template.probe(tx, page[0]))
             marker.cancel()
-            concurrent, rest = bool(suspended), page[1:]
-        if concurrent:
-            await _gather(tx, probe, rest, out)
+            self.concurrent, rest = bool(suspended), page[1:]
+        if self.concurrent:
+            await _gather(tx, template.probe, rest, out)
         else:
             await _one_by_one(tx, template, rest, out)
-        if out:
-            yield out
+        return out
 
 
 async def where(

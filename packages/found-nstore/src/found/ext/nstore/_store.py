@@ -45,7 +45,7 @@ var = Variable
 class NStore:
     """Handle over one n-tuple store: its name, key prefix, width and index orderings."""
 
-    __slots__ = ("_subspaces", "_table", "indices", "n", "name", "prefix", "raw")
+    __slots__ = ("_subspaces", "_table", "indices", "n", "name", "prefix", "raw", "shapes")
 
     def __init__(self, name: str, prefix: Any, n: int) -> None:
         self.name = name
@@ -56,6 +56,8 @@ class NStore:
         self._table: dict[frozenset[int], int] = prefix_table(self.indices)
         # raw prefix + packed `(number,)` per index: the bytes every key of that index starts with
         self._subspaces = [found.pack((i,), self.raw) for i in range(len(self.indices))]
+        #: scan recipes by pattern shape, filled by `_template.Template` (see `shape_of`)
+        self.shapes: dict[Any, Any] = {}
 
     def __repr__(self) -> str:
         return f"<NStore {self.name!r} prefix={self.prefix!r} n={self.n}>"

@@ -11,7 +11,7 @@ lists of bindings along and only the public generators yield one dict at a time.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Optional
 
 import found
 
@@ -23,6 +23,8 @@ Pairs = list[tuple[bytes, bytes]]
 #: Rows of the first page of a scan; each further page doubles, up to MAX_PAGE.
 FIRST_PAGE = 1_000
 MAX_PAGE = 16_000
+#: Rows of the first read of a join's probe (most probes match a few rows).
+PROBE_PAGE = 256
 _EXACT = found.STREAMING_MODE_EXACT
 
 
@@ -47,6 +49,18 @@ async def key_pages(
                 return
         begin = pairs[-1][0] + b"\x00"
         size = min(size * 2, MAX_PAGE)
+
+
+async def read_all(tx: Any, begin: bytes) -> Pairs:
+    """Every pair of the keys that extend `begin` (a join's probe: usually a few). One
+    `get_range` of PROBE_PAGE rows at most in EXACT mode (the cheapest: no byte accounting),
+    then pages on if it came back full."""
+    end = begin + b"\xff"  # 0xff is never a type code: covers every extension
+    pairs = await found.get_range(tx, begin, end, limit=PROBE_PAGE, mode=_EXACT)
+    if len(pairs) == PROBE_PAGE:
+        async for more in key_pages(tx, pairs[-1][0] + b"\x00", end, 0, 2 * PROBE_PAGE):
+            pairs.extend(more)
+    return pairs
 
 
 def _lasts(pairs: Pairs, skip: int) -> list[Any]:
@@ -85,10 +99,16 @@ def _differ(items: Sequence[Any], checks: list[tuple[int, int]]) -> bool:
     return any(pack((items[a],)) != pack((items[b],)) for a, b in checks)
 
 
-class Template:
-    """The scan recipe of a pattern whose variables in `known` will be given values."""
+#: Shapes remembered per store at most (then forgotten all at once): patterns are few.
+MAX_SHAPES = 1_024
 
-    __slots__ = ("checks", "free", "head", "order", "sources", "subspace", "tail")
+
+class _Shape:
+    """What a pattern's scan recipe owes to its shape alone (which positions hold values, the
+    variables' names, which of them are known), not to its values: computed once per shape
+    and store (`Template` looks it up in `NStore.shapes`)."""
+
+    __slots__ = ("checks", "free", "head", "order", "subspace", "tail")
 
     def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
         if len(pattern) != store.n:
@@ -99,17 +119,17 @@ class Template:
         number = store.index_for(bound)
         order = self.order = store.indices[number]
         self.subspace = store.subspace(number)
-        # per bound position in index order: packed value bytes, or the variable's name
-        self.sources: list[Any] = [
-            pattern[i].name if isinstance(pattern[i], Variable) else found.pack((pattern[i],))
-            for i in order[: len(bound)]
-        ]
-        # the constant bytes before the first variable, and the bound positions after it
+        # the bound positions in index order: the values before the first known variable
+        # (`head`, packed into one prefix per Template), then (position, name or None)
+        positions = order[: len(bound)]
         head = 0
-        while head < len(self.sources) and isinstance(self.sources[head], bytes):
+        while head < len(positions) and not isinstance(pattern[positions[head]], Variable):
             head += 1
-        self.head = self.subspace + b"".join(self.sources[:head])
-        self.tail = self.sources[head:]
+        self.head = positions[:head]
+        self.tail: list[tuple[int, Optional[str]]] = [
+            (i, pattern[i].name if isinstance(pattern[i], Variable) else None)
+            for i in positions[head:]
+        ]
         self.free: list[tuple[int, str]] = []  # (position in the tail, name), first occurrences
         self.checks: list[tuple[int, int]] = []  # tail positions that must hold equal values
         first: dict[str, int] = {}
@@ -120,6 +140,37 @@ class Template:
             else:
                 first[name] = j
                 self.free.append((j, name))
+
+
+def _shape(store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> _Shape:
+    """The cached `_Shape` of `pattern` with the variables `known` given values."""
+    key = (tuple([x.name if isinstance(x, Variable) else None for x in pattern]), known)
+    shapes = store.shapes
+    shape = shapes.get(key)
+    if shape is None:
+        shape = _Shape(store, pattern, known)
+        if len(shapes) >= MAX_SHAPES:
+            shapes.clear()
+        shapes[key] = shape
+    return shape
+
+
+class Template:
+    """The scan recipe of a pattern whose variables in `known` will be given values: its
+    shape's (cached), and its values packed once."""
+
+    __slots__ = ("checks", "free", "head", "order", "subspace", "tail")
+
+    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
+        shape = _shape(store, pattern, known)
+        self.order, self.subspace = shape.order, shape.subspace
+        self.free, self.checks = shape.free, shape.checks
+        # the packed prefix before the first known variable, and the bound positions after
+        # it in index order: packed value bytes, or the variable's name
+        self.head = shape.subspace + b"".join([_pack_one(pattern[i]) for i in shape.head])
+        self.tail: list[Any] = [
+            _pack_one(pattern[i]) if name is None else name for i, name in shape.tail
+        ]
 
     def begin(self, bindings: Mapping[str, Any]) -> bytes:
         """The packed prefix shared by every row matching the pattern under `bindings`."""
@@ -168,24 +219,26 @@ class Template:
 
     async def probe(self, tx: Any, base: Bindings) -> list[Bindings]:
         """Every extension of `base` (which binds the template's known variables) that
-        matches: a point read when no column is free, else one whole range read."""
+        matches: a point read when no column is free, else a whole range read."""
         begin = self.begin(base)
         if not self.free:  # every column known: `begin` is the whole key
             return [base.copy()] if await found.get(tx, begin) is not None else []
-        pairs = await found.get_range(tx, begin, begin + b"\xff")  # 0xff is never a type code
-        return self.bind(base, pairs, len(begin))
+        return self.bind(base, await read_all(tx, begin), len(begin))
 
     async def pages(
-        self, tx: Any, base: Bindings, begin: bytes, start: bytes, limit: int
+        self, tx: Any, base: Bindings, begin: bytes, start: bytes, limit: int, first: int = 0
     ) -> AsyncIterator[list[Bindings]]:
         """Pages of `base` extended by each row of `[start, begin + 0xff)` (`begin` <=
-        `start`), at most `limit` rows read (0: no limit)."""
+        `start`), at most `limit` rows read (0: no limit), the first page of `first` rows
+        (0: FIRST_PAGE)."""
         if not self.free:
             if start == begin and await found.get(tx, begin) is not None:
                 yield [base.copy()]
             return
         skip = len(begin)
-        first = min(limit, FIRST_PAGE) if limit else FIRST_PAGE
+        first = first or FIRST_PAGE
+        if limit:
+            first = min(limit, first)
         async for pairs in key_pages(tx, start, begin + b"\xff", limit, first):
             page = self.bind(base, pairs, skip)
             if page:
