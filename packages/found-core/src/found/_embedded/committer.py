@@ -59,14 +59,17 @@ _PUT = (
 _LATEST = "SELECT value FROM kv WHERE key = ?"
 # A clear of [?, ?) at version ?: the before-images of the keys it removes, then the rows.
 # Rows written by this commit (version ?) are skipped: their before-image, if any, is
-# recorded already (and a repeated clear in one commit finds it recorded: OR IGNORE).
+# recorded already.
 _CLEAR_HISTORY = (
-    "INSERT OR IGNORE INTO history (until, key, version, value) SELECT ?, key, version, value"
-    " FROM kv"
+    "INSERT INTO history (until, key, version, value) SELECT ?, key, version, value FROM kv"
     " WHERE key >= ? AND key < ? AND version < ?"
 )
 _CLEAR = "DELETE FROM kv WHERE key >= ? AND key < ?"
-_LOG = "INSERT INTO log (version, conflicts, touched) VALUES (?, ?, ?)"
+# The log row, after the commit's mutations: the next history id is where its rows end.
+_LOG = (
+    "INSERT INTO log (version, conflicts, touched, history_to)"
+    " VALUES (?, ?, ?, IFNULL((SELECT MAX(id) FROM history), 0) + 1)"
+)
 _BY_KEY = _OP = itemgetter(0)
 _KEY, _PARAM = itemgetter(1), itemgetter(2)
 _ONLY_SETS, _ONLY_BYTES = {SET}, {bytes}
@@ -251,8 +254,9 @@ class Committer:
         """Write `mutations` at `version`; the key ranges they touched (not coalesced).
 
         Runs of sets, and runs of clears, go to SQLite as ``executemany`` calls (in
-        mutation order: a run ends where the other kind starts). A run of clears records
-        every before-image first, then deletes: within the run that is the same."""
+        mutation order: a run ends where the other kind starts). A run of clears is
+        coalesced (so no key is recorded twice), records every before-image, then
+        deletes: within the run that is the same."""
         conn = self.conn
         puts: list[tuple[bytes, int, bytes]] = []
         clears: list[tuple[bytes, bytes]] = []
@@ -263,9 +267,10 @@ class Committer:
                 conn.executemany(_PUT, puts).close()
                 puts.clear()
             if clears:
-                history = [(version, begin, end, version) for begin, end in clears]
+                merged = coalesce(clears)
+                history = [(version, begin, end, version) for begin, end in merged]
                 conn.executemany(_CLEAR_HISTORY, history).close()
-                conn.executemany(_CLEAR, clears).close()
+                conn.executemany(_CLEAR, merged).close()
                 clears.clear()
 
         for op, key, param in mutations:

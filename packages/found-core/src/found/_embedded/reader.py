@@ -23,16 +23,16 @@ Invariants:
   window, or raises ``log_floor`` past the rows it collected, so a version it accepts (not
   beyond the newest commit: 1009; not `versions.too_old`: 1007) was readable when the rows
   were read;
-- a read at version v takes a key's ``kv`` row if its version is <= v, else the key's
-  ``history`` row with the smallest ``until`` u > v if that row's value was written at or
-  before v, else the key is absent at v. Why: the row is the key's first change after v
-  that replaced a value; a value written after v (at w, v < w < u) replaced no value (or
-  there would be a row at w < u), and no clear came between (a clear records a row), so
-  the key was absent from v to w. The two halves never disagree: a history row at u > v
-  means the key changed at u, so its kv row (if any) is at a version >= u > v. At the
-  newest version of the snapshot no history row qualifies, so a read there is the plain
-  lookup or index walk of ``kv`` (the reader knows that version from its GRV or its
-  verdict in the shared snapshot).
+- a read at version v takes a key's ``kv`` row if its version is <= v, else the key's first
+  ``history`` row among the commits after v (at u > v) if that row's value was written at or
+  before v, else the key is absent at v. Why: the row is the key's first change after v that
+  replaced a value; a value written after v (at w, v < w < u) replaced no value (or there
+  would be a row at w < u), and no clear came between (a clear records a row), so the key
+  was absent from v to w. The two halves never disagree: a history row at u > v means the
+  key changed at u, so its kv row (if any) is at a version >= u > v. At the newest version
+  of the snapshot no history row qualifies, so a read there is the plain lookup or index
+  walk of ``kv`` (the reader knows that version from its GRV or its verdict in the shared
+  snapshot).
 """
 
 from __future__ import annotations
@@ -61,14 +61,17 @@ _VERDICT = (
 _WINDOW = f"SELECT {_VERDICT}, last_version FROM {_STATE}"
 _LATEST = "SELECT value FROM kv WHERE key = ?"
 _LAST = f"SELECT {schema.LAST_SQL} FROM meta WHERE id = 0"
-# The value of key ? at version ? (parameters: key, version, version, key, key, version):
-# the kv row if not newer, else the first before-image after the version if written by
-# then. The history walk starts at the version and stops at the kv row's version (the
-# key's latest change), or at the end.
+# The first history id of the commits after version ?: the rows a read at it may need.
+_AFTER = "IFNULL((SELECT history_to FROM log WHERE version <= ? ORDER BY version DESC LIMIT 1), 0)"
+# The value of key ? at version ? (parameters: key, version, version, key, key, version,
+# version): the kv row if not newer, else the key's first before-image after the version,
+# if written by then. The history walk starts at the first commit after the version and
+# ends with the commit of the kv row (the key's latest change), or at the end.
 _GET = (
     "SELECT value FROM kv WHERE key = ? AND version <= ? UNION ALL SELECT value FROM"
-    " (SELECT version, value FROM history WHERE until > ? AND key = ? AND until <= COALESCE("
-    "(SELECT version FROM kv WHERE key = ?), 9223372036854775807) ORDER BY until LIMIT 1)"
+    f" (SELECT version, value FROM history WHERE id >= {_AFTER} AND id < IFNULL((SELECT"
+    " history_to FROM log WHERE version = (SELECT version FROM kv WHERE key = ?)),"
+    " 9223372036854775807) AND key = ? AND until > ? ORDER BY id LIMIT 1)"
     " WHERE version <= ? LIMIT 1"
 )
 # A range: the kv rows as of the newest version, or of version ? (not newer), in key order.
@@ -78,11 +81,11 @@ _SCAN_AT = (
 )
 _SCAN_FORWARD, _SCAN_REVERSE = _SCAN.format("ASC"), _SCAN.format("DESC")
 _SCAN_AT_FORWARD, _SCAN_AT_REVERSE = _SCAN_AT.format("ASC"), _SCAN_AT.format("DESC")
-# The other half at version ?: the first before-image after it of each key in [?, ?) (the
-# bare columns take the row of the minimum), and the version that wrote it.
+# The other half at version ? (twice): the first before-image after it of each key in
+# [?, ?) (the bare columns take the row of the minimum), and the version that wrote it.
 _BEFORE = (
-    "SELECT key, value, version, MIN(until) FROM history WHERE until > ? AND key >= ?"
-    " AND key < ? GROUP BY key"
+    f"SELECT key, value, version, MIN(id) FROM history WHERE id >= {_AFTER} AND until > ?"
+    " AND key >= ? AND key < ? GROUP BY key"
 )
 _KEY = itemgetter(0)
 
@@ -190,7 +193,7 @@ class Reader:
                     finally:
                         cursor.close()
                     return found[0][0] if found else None
-                found = rows(held, _GET, (key, version, version, key, key, version))
+                found = rows(held, _GET, (key, version, version, key, key, version, version))
                 cached = self._verdicts.get(version)
                 code = self._verdict(held, version) if cached is None else cached
                 if code == 0:
@@ -199,7 +202,7 @@ class Reader:
                     raise error(code)
             for fresh in (False, True):
                 conn = self._snapshot(fresh)
-                found = rows(conn, _GET, (key, version, version, key, key, version))
+                found = rows(conn, _GET, (key, version, version, key, key, version, version))
                 code = self._verdict(conn, version)
                 if code != 1009:  # else maybe committed since this iteration's snapshot
                     break
@@ -235,7 +238,7 @@ class Reader:
         else:
             sql = _SCAN_AT_REVERSE if reverse else _SCAN_AT_FORWARD
             found = rows(conn, sql, (begin, end, version, fetch))
-            before = rows(conn, _BEFORE, (version, begin, end))
+            before = rows(conn, _BEFORE, (version, version, begin, end))
             if before:  # keys changed since `version`: merge their values then
                 found.extend((k, value) for k, value, wrote, _ in before if wrote <= version)
                 found.sort(key=_KEY, reverse=reverse)

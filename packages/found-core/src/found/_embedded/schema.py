@@ -8,18 +8,20 @@ and ``lock`` (the commit lock, see `filelock`). Tables (storage format 4):
     rows are stored in key order; BLOB keys compare as memcmp then length, which is
     FoundationDB's key order. A set updates the key's row in place (one B-tree leaf per key,
     as a plain table would); a clear deletes it. There are no tombstones.
-``history(until, key, version, value)``
+``history(id, until, key, version, value)``
     Before-images: when the commit at version c changes a key that had a value, that value
-    and the version that wrote it are appended with ``until = c``. Rows are stored in
-    (until, key) order, so a commit appends its rows at the end of the table and the
-    collector removes them from the front. A key that had no value gets no row. A read of
-    key k at version v: the kv row if its version <= v; else the history row of k with the
-    smallest ``until`` > v if its ``version`` <= v; else absent (`reader`).
-``log(version, conflicts, touched)``
-    One row per write commit: its write-conflict ranges, and the key ranges its mutations
-    changed (NULL when equal to the conflict ranges). Conflict checks and cross-process
-    watches read it. The newest commit is ``MAX(log.version)``: no row is rewritten on
-    every commit.
+    and the version that wrote it are appended with ``until = c``. A rowid table: each row
+    takes the next ``id``, so rows are in commit order and a commit's rows are appended on
+    the last page (SQLite's quick append, which a ``WITHOUT ROWID`` table does not get: it
+    rebalances three half-full leaves at every split). A key that had no value gets no
+    row. A read of key k at version v: the kv row if its version <= v; else the first
+    history row of k among those of the commits after v (``id`` >= the ``history_to`` of
+    the newest commit <= v) if its ``version`` <= v; else absent (`reader`).
+``log(version, conflicts, touched, history_to)``
+    One row per write commit: its write-conflict ranges, the key ranges its mutations
+    changed (NULL when equal to the conflict ranges), and the first history ``id`` after
+    its own rows. Conflict checks and cross-process watches read it. The newest commit is
+    ``MAX(log.version)``: no row is rewritten on every commit.
 ``sample(key, size)``
     The byte sample behind size estimates and split points (`sample`).
 ``meta``
@@ -32,9 +34,12 @@ Invariants (checked by `check_consistency`):
 
 - every ``kv.version``, ``history.until`` and ``log.version`` is <= the newest commit
   (`LAST_SQL`);
-- every ``history.until`` is the version of a log row that is still present (so it is
-  above ``log_floor``): the collector removes a commit's history rows with, or before,
-  its log row;
+- the history rows of the commit at a log row are exactly the ids from the previous log
+  row's ``history_to`` to its own (excluded); ids are never reused, so ``history_to``
+  never decreases. The collector removes a commit's history rows with, or before, its log
+  row, but always leaves the row with the largest id (SQLite would otherwise give the
+  next row id 1): rows of collected commits (at most that one) lie below every
+  ``history_to`` still in the log, so no read reaches them;
 - a history row's ``version`` is below its ``until``, and a key with a history row at
   ``until`` u has no kv row at a version < u (it was changed at u), which is why the two
   halves of a read never disagree;
@@ -62,8 +67,8 @@ LOCK_FILE = "lock"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY, version INTEGER NOT NULL,"
     " value BLOB NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS history (until INTEGER NOT NULL, key BLOB NOT NULL,"
-    " version INTEGER NOT NULL, value BLOB NOT NULL, PRIMARY KEY (until, key)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS history (id INTEGER PRIMARY KEY, until INTEGER NOT NULL,"
+    " key BLOB NOT NULL, version INTEGER NOT NULL, value BLOB NOT NULL)",
     # A set of a key that has a value records the before-image (not for a second write of
     # the key by the same commit: the first one recorded the value it had before the commit).
     "CREATE TRIGGER IF NOT EXISTS kv_before BEFORE UPDATE ON kv"
@@ -71,7 +76,7 @@ _TABLES = (
     " INSERT INTO history (until, key, version, value)"
     " VALUES (NEW.version, OLD.key, OLD.version, OLD.value); END",
     "CREATE TABLE IF NOT EXISTS log (version INTEGER PRIMARY KEY, conflicts BLOB NOT NULL,"
-    " touched BLOB)",
+    " touched BLOB, history_to INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sample (key BLOB PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 0),"
     " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL)",
@@ -194,6 +199,23 @@ def data_path(directory: str) -> str:
     return os.path.join(directory, DATA_FILE)
 
 
+# Each log row's history id range [previous history_to, own history_to), with a flag for a
+# history_to below the previous one.
+_BOUNDS = (
+    "WITH bounds AS (SELECT version, LAG(history_to, 1, 0) OVER (ORDER BY version) AS low,"
+    " history_to AS high FROM log)"
+)
+_OUTSIDE = (
+    f"{_BOUNDS} SELECT COUNT(*) FROM history JOIN bounds ON bounds.version = history.until"
+    " WHERE history.id < low OR history.id >= high"
+)
+_DECREASING = f"{_BOUNDS} SELECT COUNT(*) FROM bounds WHERE high < low"
+_ORPHANS = (
+    "SELECT COUNT(*), MAX(until) FROM history WHERE NOT EXISTS"
+    " (SELECT 1 FROM log WHERE log.version = history.until)"
+)
+
+
 def check_consistency(conn: sqlite3.Connection) -> list[str]:
     """Problems found in the stored invariants (empty when the database is consistent)."""
     problems: list[str] = []
@@ -204,13 +226,14 @@ def check_consistency(conn: sqlite3.Connection) -> list[str]:
     newest_history = rows(conn, "SELECT MAX(until) FROM history")[0][0]
     if newest_history is not None and newest_history > last:
         problems.append(f"history row until {newest_history} after the newest commit {last}")
-    orphans = rows(
-        conn,
-        "SELECT COUNT(*) FROM history WHERE NOT EXISTS"
-        " (SELECT 1 FROM log WHERE log.version = history.until)",
-    )[0][0]
-    if orphans:
-        problems.append(f"{orphans} history rows without the log row of their commit")
+    outside = rows(conn, _OUTSIDE)[0][0]
+    if outside:
+        problems.append(f"{outside} history rows outside the id range of their commit")
+    orphans, newest_orphan = rows(conn, _ORPHANS)[0]
+    if orphans > 1 or (orphans and newest_orphan > log_floor):
+        problems.append(f"{orphans} history rows without their log row, up to {newest_orphan}")
+    if rows(conn, _DECREASING)[0][0]:
+        problems.append("history_to decreases along the log")
     older = rows(
         conn,
         "SELECT COUNT(*) FROM history JOIN kv ON kv.key = history.key"
