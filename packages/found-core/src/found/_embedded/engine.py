@@ -1,9 +1,9 @@
 """The embedded storage engine: FoundationDB's storage semantics in one SQLite file.
 
 `Engine` is what the embedded transaction (`transaction.py`) reads from and commits to. It
-keeps every write as a (key, version, value-or-tombstone) row, hands out read versions,
-serves reads at any version of the last five seconds, commits batches of transactions with
-optimistic conflict checks, and resolves watches.
+keeps each key's latest value in place and the values it replaced in a history table
+(`schema`), hands out read versions, serves reads at any version of the last five seconds,
+commits batches of transactions with optimistic conflict checks, and resolves watches.
 
 Guarantees (module docstrings of `schema`, `versions`, `reader`, `conflicts`, `committer`,
 `collect`, `sample` and `engine_watches` state the invariants behind each):
@@ -20,9 +20,9 @@ Guarantees (module docstrings of `schema`, `versions`, `reader`, `conflicts`, `c
   fsync'd); a crash at any point keeps every returned commit and no part of any other;
 - group commit: concurrent ``commit`` calls of one process share one SQLite transaction and
   one fsync in a worker thread; the event loop never waits on the disk;
-- bounded history: a commit removes the pre-window rows of the keys it sets (on pages it
-  writes anyway), and every few commits the log collector removes the rest of what fell
-  out of the window, a bounded amount proportional to the writes since its last run;
+- bounded history: every few commits the collector removes the history and log rows that
+  fell out of the window, oldest first, a bounded amount proportional to the writes since
+  its last run;
 - size estimates and split points come from a byte sample (`sample`), not a range scan.
 
 Threading: reads, `watch` and `latest_version` run on the caller's thread (the event loop) on
