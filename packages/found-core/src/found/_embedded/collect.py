@@ -46,7 +46,10 @@ _DELETE_HISTORY = (
     " (SELECT MAX(id) FROM history))"
 )
 _NEWEST_LOG = "SELECT MAX(version) FROM log WHERE version <= ?"
-_SAVE = "UPDATE meta SET log_floor = ? WHERE id = 0"
+_SAVE = (
+    "UPDATE meta SET log_floor = ?, clears_floor = (SELECT clears FROM log WHERE version = ?)"
+    " WHERE id = 0"
+)
 
 
 def collect(conn: sqlite3.Connection, horizon: int, log_floor: int, budget: int) -> int:
@@ -64,8 +67,8 @@ def collect(conn: sqlite3.Connection, horizon: int, log_floor: int, budget: int)
     if bound is not None and log_floor < bound < cut:  # out of budget first: stop there
         cut = bound  # a commit with its log row (a row above log_floor has one)
     rows(conn, _DELETE_HISTORY, (cut,))
+    rows(conn, _SAVE, (cut, cut))
     rows(conn, "DELETE FROM log WHERE version <= ?", (cut,))
-    rows(conn, _SAVE, (cut,))
     return cut
 
 

@@ -65,10 +65,12 @@ _CLEAR_HISTORY = (
     " WHERE key >= ? AND key < ? AND version < ?"
 )
 _CLEAR = "DELETE FROM kv WHERE key >= ? AND key < ?"
-# The log row, after the commit's mutations: the next history id is where its rows end.
+# The log row, after the commit's mutations: the next history id is where its rows end;
+# the count of commits that removed a key grows by ? (0 or 1).
 _LOG = (
-    "INSERT INTO log (version, conflicts, touched, history_to)"
-    " VALUES (?, ?, ?, IFNULL((SELECT MAX(id) FROM history), 0) + 1)"
+    "INSERT INTO log (version, conflicts, touched, history_to, clears)"
+    " VALUES (?, ?, ?, IFNULL((SELECT MAX(id) FROM history), 0) + 1, IFNULL((SELECT clears"
+    " FROM log ORDER BY version DESC LIMIT 1), (SELECT clears_floor FROM meta)) + ?)"
 )
 _BY_KEY = _OP = itemgetter(0)
 _KEY, _PARAM = itemgetter(1), itemgetter(2)
@@ -137,6 +139,7 @@ class Committer:
         self.clock = clock
         self.recent = RecentWrites()
         self._debt = 0  # mutations committed since the log collector last ran
+        self._removed = 0  # `total_changes` after the last clear that deleted kv rows
         self._batches = 0  # batches since the log collector last ran
 
     def close(self) -> None:
@@ -211,17 +214,21 @@ class Committer:
             # sorted single-key ranges, one per key: already coalesced but for a key and its
             # successor, which may stay apart (both are still sorted and disjoint)
             touched = self._sets(request.mutations, version)
+            removed = 0
             written_ranges = request.write_conflicts
             same = written_ranges == touched  # usual: one write conflict per key set
             conflicts = touched if same else coalesce(written_ranges)
         else:
+            changes = self.conn.total_changes
             touched = coalesce(self._apply(request.mutations, version, stamp))
+            removed = int(self._removed > changes)
             # FoundationDB's proxy adds the final key of each versionstamped-key write as a
             # write conflict (the client cannot: the key exists only once stamped).
             stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
             conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
         same = touched == conflicts
-        rows(self.conn, _LOG, (version, encode(conflicts), None if same else encode(touched)))
+        log = (version, encode(conflicts), None if same else encode(touched), removed)
+        rows(self.conn, _LOG, log)
         self.recent.add(version, conflicts)
         return Outcome(version, stamp, touched)
 
@@ -270,7 +277,10 @@ class Committer:
                 merged = coalesce(clears)
                 history = [(version, begin, end, version) for begin, end in merged]
                 conn.executemany(_CLEAR_HISTORY, history).close()
+                before = conn.total_changes
                 conn.executemany(_CLEAR, merged).close()
+                if conn.total_changes > before:
+                    self._removed = conn.total_changes
                 clears.clear()
 
         for op, key, param in mutations:

@@ -23,16 +23,9 @@ Invariants:
   window, or raises ``log_floor`` past the rows it collected, so a version it accepts (not
   beyond the newest commit: 1009; not `versions.too_old`: 1007) was readable when the rows
   were read;
-- a read at version v takes a key's ``kv`` row if its version is <= v, else the key's first
-  ``history`` row among the commits after v (at u > v) if that row's value was written at or
-  before v, else the key is absent at v. Why: the row is the key's first change after v that
-  replaced a value; a value written after v (at w, v < w < u) replaced no value (or there
-  would be a row at w < u), and no clear came between (a clear records a row), so the key
-  was absent from v to w. The two halves never disagree: a history row at u > v means the
-  key changed at u, so its kv row (if any) is at a version >= u > v. At the newest version
-  of the snapshot no history row qualifies, so a read there is the plain lookup or index
-  walk of ``kv`` (the reader knows that version from its GRV or its verdict in the shared
-  snapshot).
+- at the newest version of the snapshot a read is the plain lookup or index walk of
+  ``kv`` (no history row can matter there); the reader knows that version from its GRV or
+  its verdict in the shared snapshot. Reads at older versions go through `history`.
 """
 
 from __future__ import annotations
@@ -40,11 +33,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from operator import itemgetter
 from typing import Any, Optional
 
 from .._errors import error
-from . import sample, schema
+from . import history, sample, schema
 from .conflicts import Range, coalesce, decode
 from .schema import rows
 
@@ -61,33 +53,9 @@ _VERDICT = (
 _WINDOW = f"SELECT {_VERDICT}, last_version FROM {_STATE}"
 _LATEST = "SELECT value FROM kv WHERE key = ?"
 _LAST = f"SELECT {schema.LAST_SQL} FROM meta WHERE id = 0"
-# The first history id of the commits after version ?: the rows a read at it may need.
-_AFTER = "IFNULL((SELECT history_to FROM log WHERE version <= ? ORDER BY version DESC LIMIT 1), 0)"
-# The value of key ? at version ? (parameters: key, version, version, key, key, version,
-# version): the kv row if not newer, else the key's first before-image after the version,
-# if written by then. The history walk starts at the first commit after the version and
-# ends with the commit of the kv row (the key's latest change), or at the end.
-_GET = (
-    "SELECT value FROM kv WHERE key = ? AND version <= ? UNION ALL SELECT value FROM"
-    f" (SELECT version, value FROM history WHERE id >= {_AFTER} AND id < IFNULL((SELECT"
-    " history_to FROM log WHERE version = (SELECT version FROM kv WHERE key = ?)),"
-    " 9223372036854775807) AND key = ? AND until > ? ORDER BY id LIMIT 1)"
-    " WHERE version <= ? LIMIT 1"
-)
-# A range: the kv rows as of the newest version, or of version ? (not newer), in key order.
+# A range as of the newest version: one walk of kv.
 _SCAN = "SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key {0} LIMIT ?"
-_SCAN_AT = (
-    "SELECT key, value FROM kv WHERE key >= ? AND key < ? AND version <= ? ORDER BY key {0} LIMIT ?"
-)
 _SCAN_FORWARD, _SCAN_REVERSE = _SCAN.format("ASC"), _SCAN.format("DESC")
-_SCAN_AT_FORWARD, _SCAN_AT_REVERSE = _SCAN_AT.format("ASC"), _SCAN_AT.format("DESC")
-# The other half at version ? (twice): the first before-image after it of each key in
-# [?, ?) (the bare columns take the row of the minimum), and the version that wrote it.
-_BEFORE = (
-    f"SELECT key, value, version, MIN(id) FROM history WHERE id >= {_AFTER} AND until > ?"
-    " AND key >= ? AND key < ? GROUP BY key"
-)
-_KEY = itemgetter(0)
 
 
 def _refuse(code: int) -> None:
@@ -193,21 +161,21 @@ class Reader:
                     finally:
                         cursor.close()
                     return found[0][0] if found else None
-                found = rows(held, _GET, (key, version, version, key, key, version, version))
+                value = history.value_at(held, key, version)
                 cached = self._verdicts.get(version)
                 code = self._verdict(held, version) if cached is None else cached
                 if code == 0:
-                    return found[0][0] if found else None
+                    return value
                 if code != 1009:
                     raise error(code)
             for fresh in (False, True):
                 conn = self._snapshot(fresh)
-                found = rows(conn, _GET, (key, version, version, key, key, version, version))
+                value = history.value_at(conn, key, version)
                 code = self._verdict(conn, version)
                 if code != 1009:  # else maybe committed since this iteration's snapshot
                     break
         _refuse(code)
-        return found[0][0] if found else None
+        return value
 
     def get_range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool
@@ -230,20 +198,13 @@ class Reader:
         conn = self._conn
         if fresh or conn is None or self._held != _ident():
             conn = self._snapshot(fresh)
-        fetch = limit or -1
         if begin >= end:
             found: list[tuple[bytes, bytes]] = []
         elif version == self._newest:  # the snapshot's newest: one walk of kv
-            return rows(conn, _SCAN_REVERSE if reverse else _SCAN_FORWARD, (begin, end, fetch)), 0
+            sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
+            return rows(conn, sql, (begin, end, limit or -1)), 0
         else:
-            sql = _SCAN_AT_REVERSE if reverse else _SCAN_AT_FORWARD
-            found = rows(conn, sql, (begin, end, version, fetch))
-            before = rows(conn, _BEFORE, (version, version, begin, end))
-            if before:  # keys changed since `version`: merge their values then
-                found.extend((k, value) for k, value, wrote, _ in before if wrote <= version)
-                found.sort(key=_KEY, reverse=reverse)
-                if 0 < limit < len(found):
-                    del found[limit:]
+            found = history.range_at(conn, begin, end, version, limit, reverse)
         code = self._verdicts.get(version)
         return found, self._verdict(conn, version) if code is None else code
 

@@ -17,16 +17,18 @@ and ``lock`` (the commit lock, see `filelock`). Tables (storage format 4):
     row. A read of key k at version v: the kv row if its version <= v; else the first
     history row of k among those of the commits after v (``id`` >= the ``history_to`` of
     the newest commit <= v) if its ``version`` <= v; else absent (`reader`).
-``log(version, conflicts, touched, history_to)``
+``log(version, conflicts, touched, history_to, clears)``
     One row per write commit: its write-conflict ranges, the key ranges its mutations
-    changed (NULL when equal to the conflict ranges), and the first history ``id`` after
-    its own rows. Conflict checks and cross-process watches read it. The newest commit is
-    ``MAX(log.version)``: no row is rewritten on every commit.
+    changed (NULL when equal to the conflict ranges), the first history ``id`` after its
+    own rows, and how many commits up to it removed a key (cumulative). Conflict checks,
+    cross-process watches and reads at older versions (`history`) read it. The newest
+    commit is ``MAX(log.version)``: no row is rewritten on every commit.
 ``sample(key, size)``
     The byte sample behind size estimates and split points (`sample`).
 ``meta``
     A single row: ``base_version`` (the newest version when the log is empty, i.e. at
-    creation) and ``log_floor`` (the newest version whose log row was collected). Reads and
+    creation), ``log_floor`` (the newest version whose log row was collected) and
+    ``clears_floor`` (that row's ``clears``). Reads and
     commits judge their read version against the newest commit, ``log_floor`` and the log
     (`versions.too_old`).
 
@@ -40,6 +42,8 @@ Invariants (checked by `check_consistency`):
   row, but always leaves the row with the largest id (SQLite would otherwise give the
   next row id 1): rows of collected commits (at most that one) lie below every
   ``history_to`` still in the log, so no read reaches them;
+- ``clears`` never decreases along the log and starts at or above ``clears_floor``; it
+  grows at every commit that deleted a kv row;
 - a history row's ``version`` is below its ``until``, and a key with a history row at
   ``until`` u has no kv row at a version < u (it was changed at u), which is why the two
   halves of a read never disagree;
@@ -76,10 +80,10 @@ _TABLES = (
     " INSERT INTO history (until, key, version, value)"
     " VALUES (NEW.version, OLD.key, OLD.version, OLD.value); END",
     "CREATE TABLE IF NOT EXISTS log (version INTEGER PRIMARY KEY, conflicts BLOB NOT NULL,"
-    " touched BLOB, history_to INTEGER NOT NULL)",
+    " touched BLOB, history_to INTEGER NOT NULL, clears INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sample (key BLOB PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 0),"
-    " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL)",
+    " base_version INTEGER NOT NULL, log_floor INTEGER NOT NULL, clears_floor INTEGER NOT NULL)",
 )
 
 #: The newest committed version, as an SQL expression over ``meta``'s row.
@@ -184,7 +188,8 @@ def create(conn: sqlite3.Connection, initial_version: int) -> None:
             rows(conn, statement)
         rows(
             conn,
-            "INSERT OR IGNORE INTO meta (id, base_version, log_floor) VALUES (0, ?, 0)",
+            "INSERT OR IGNORE INTO meta (id, base_version, log_floor, clears_floor)"
+            " VALUES (0, ?, 0, 0)",
             (initial_version,),
         )
         rows(conn, f"PRAGMA user_version = {FORMAT}")
@@ -203,13 +208,14 @@ def data_path(directory: str) -> str:
 # history_to below the previous one.
 _BOUNDS = (
     "WITH bounds AS (SELECT version, LAG(history_to, 1, 0) OVER (ORDER BY version) AS low,"
-    " history_to AS high FROM log)"
+    " history_to AS high, clears, LAG(clears, 1, (SELECT clears_floor FROM meta))"
+    " OVER (ORDER BY version) AS previous_clears FROM log)"
 )
 _OUTSIDE = (
     f"{_BOUNDS} SELECT COUNT(*) FROM history JOIN bounds ON bounds.version = history.until"
     " WHERE history.id < low OR history.id >= high"
 )
-_DECREASING = f"{_BOUNDS} SELECT COUNT(*) FROM bounds WHERE high < low"
+_DECREASING = f"{_BOUNDS} SELECT COUNT(*) FROM bounds WHERE high < low OR clears < previous_clears"
 _ORPHANS = (
     "SELECT COUNT(*), MAX(until) FROM history WHERE NOT EXISTS"
     " (SELECT 1 FROM log WHERE log.version = history.until)"
@@ -233,7 +239,7 @@ def check_consistency(conn: sqlite3.Connection) -> list[str]:
     if orphans > 1 or (orphans and newest_orphan > log_floor):
         problems.append(f"{orphans} history rows without their log row, up to {newest_orphan}")
     if rows(conn, _DECREASING)[0][0]:
-        problems.append("history_to decreases along the log")
+        problems.append("history_to or clears decreases along the log")
     older = rows(
         conn,
         "SELECT COUNT(*) FROM history JOIN kv ON kv.key = history.key"
