@@ -18,53 +18,29 @@ Per transaction, in batch order, under the commit lock:
    the earlier mutations of the batch applied); versionstamps are (version, batch order);
 6. its log row (write-conflict ranges, touched ranges) is written with its data.
 
-A set updates the key's ``kv`` row in place; the table's trigger appends the value it had
-to ``history`` (`schema`). A clear first appends the before-images of the live keys it
-removes, then deletes their rows. Every `GC_EVERY` batches, or when collectable log rows
-wait longer than `GC_LATE`, the collector (`collect`) removes what fell out of the window,
-with a budget proportional to the mutations since its last run. Nothing else is written:
-the newest version is the newest log row. If SQLite fails before COMMIT the whole batch is
-rolled back and every transaction in it fails with 1000 (not committed); if COMMIT itself
-fails the outcome is unknown: 1021.
+How mutations become rows is `mutations`' job. Every `GC_EVERY` batches, or when collectable
+log rows wait longer than `GC_LATE`, the collector (`collect`) removes what fell out of the
+window, with a budget proportional to the mutations since its last run. Nothing else is
+written: the newest version is the newest log row. If SQLite fails before COMMIT the whole
+batch is rolled back and every transaction in it fails with 1000 (not committed); if COMMIT
+itself fails the outcome is unknown: 1021.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from itertools import repeat
-from operator import add, eq, itemgetter
 from typing import NamedTuple, Union
 
-from .._atomic import ATOMIC_CODES, apply_atomic, make_versionstamp, place_stamp
-from .._atomic import split_stamp_offset as _split
+from .._atomic import make_versionstamp, place_stamp
 from .._errors import FoundException, error
 from .collect import MIN_BUDGET, collect
 from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
 from .filelock import FileLock
-from .sample import after_sets, after_writes
+from .mutations import STAMPED_KEY, validate, write, write_sets
 from .schema import connect, meta, rows
 from .versions import WINDOW, Clock, next_version, too_old
 
-SET, CLEAR_RANGE = 0, 1
-STAMPED_KEY, STAMPED_VALUE = 14, 15
-_VALUE_OPS = ATOMIC_CODES - {STAMPED_KEY, STAMPED_VALUE}
-
-# An upsert: an existing row is updated, which fires the trigger that records its
-# before-image (`schema`).
-_PUT = (
-    "INSERT INTO kv (key, version, value) VALUES (?, ?, ?)"
-    " ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value"
-)
-_LATEST = "SELECT value FROM kv WHERE key = ?"
-# A clear of [?, ?) at version ?: the before-images of the keys it removes, then the rows.
-# Rows written by this commit (version ?) are skipped: their before-image, if any, is
-# recorded already.
-_CLEAR_HISTORY = (
-    "INSERT INTO history (until, key, version, value) SELECT ?, key, version, value FROM kv"
-    " WHERE key >= ? AND key < ? AND version < ?"
-)
-_CLEAR = "DELETE FROM kv WHERE key >= ? AND key < ?"
 # The log row, after the commit's mutations: the next history id is where its rows end;
 # the count of commits that removed a key grows by ? (0 or 1).
 _LOG = (
@@ -72,9 +48,6 @@ _LOG = (
     " VALUES (?, ?, ?, IFNULL((SELECT MAX(id) FROM history), 0) + 1, IFNULL((SELECT clears"
     " FROM log ORDER BY version DESC LIMIT 1), (SELECT clears_floor FROM meta)) + ?)"
 )
-_BY_KEY = _OP = itemgetter(0)
-_KEY, _PARAM = itemgetter(1), itemgetter(2)
-_ONLY_SETS, _ONLY_BYTES = {SET}, {bytes}
 #: Batches between runs of the log collector.
 GC_EVERY = 16
 #: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
@@ -102,34 +75,6 @@ class Outcome(NamedTuple):
 Result = Union[Outcome, Exception]
 
 
-def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> bool:
-    """Raise the FoundationDB error for the first malformed mutation, before any write;
-    whether every mutation is a plain set (the bulk fast path)."""
-    ops = set(map(_OP, mutations))
-    if ops == _ONLY_SETS:  # checked without a Python loop per mutation
-        types = set(map(type, map(_KEY, mutations))) | set(map(type, map(_PARAM, mutations)))
-        if types == _ONLY_BYTES:
-            return True
-    plain = True
-    for op, key, param in mutations:
-        if type(key) is not bytes or type(param) is not bytes:
-            raise TypeError("mutation keys and parameters must be bytes")
-        if op == SET:
-            continue
-        plain = False
-        if op == CLEAR_RANGE or op in _VALUE_OPS:
-            continue
-        if op == STAMPED_KEY:
-            if _split(key) is None:
-                raise error(2000, "invalid versionstamp offset in key")
-        elif op == STAMPED_VALUE:
-            if _split(param) is None:
-                raise error(2000, "invalid versionstamp offset in value")
-        else:
-            raise error(2018)
-    return plain
-
-
 class Committer:
     """The write side of one engine: its own connection, the commit lock, recent writes."""
 
@@ -139,7 +84,6 @@ class Committer:
         self.clock = clock
         self.recent = RecentWrites()
         self._debt = 0  # mutations committed since the log collector last ran
-        self._removed = 0  # `total_changes` after the last clear that deleted kv rows
         self._batches = 0  # batches since the log collector last ran
 
     def close(self) -> None:
@@ -213,21 +157,20 @@ class Committer:
         if plain:
             # sorted single-key ranges, one per key: already coalesced but for a key and its
             # successor, which may stay apart (both are still sorted and disjoint)
-            touched = self._sets(request.mutations, version)
-            removed = 0
+            touched = write_sets(self.conn, request.mutations, version)
+            removed = False
             written_ranges = request.write_conflicts
             same = written_ranges == touched  # usual: one write conflict per key set
             conflicts = touched if same else coalesce(written_ranges)
         else:
-            changes = self.conn.total_changes
-            touched = coalesce(self._apply(request.mutations, version, stamp))
-            removed = int(self._removed > changes)
+            written, removed = write(self.conn, request.mutations, version, stamp)
+            touched = coalesce(written)
             # FoundationDB's proxy adds the final key of each versionstamped-key write as a
             # write conflict (the client cannot: the key exists only once stamped).
             stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
             conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
         same = touched == conflicts
-        log = (version, encode(conflicts), None if same else encode(touched), removed)
+        log = (version, encode(conflicts), None if same else encode(touched), int(removed))
         rows(self.conn, _LOG, log)
         self.recent.add(version, conflicts)
         return Outcome(version, stamp, touched)
@@ -242,76 +185,3 @@ class Committer:
             (read_version, last - WINDOW),
         )
         return bool(found)
-
-    def _sets(self, mutations: Sequence[tuple[int, bytes, bytes]], version: int) -> list[Range]:
-        """Write plain sets at `version`, in key order (B-tree writes in order touch each
-        page once); the single-key ranges they touched. Sorting is stable, so the last set
-        of a key still wins."""
-        keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
-        self.conn.executemany(_PUT, keyed).close()
-        after_sets(self.conn, keyed)
-        keys = list(map(_BY_KEY, keyed))
-        if any(map(eq, keys, keys[1:])):  # a key set twice
-            keys = sorted(set(keys))
-        return list(zip(keys, map(add, keys, repeat(b"\x00"))))
-
-    def _apply(
-        self, mutations: Sequence[tuple[int, bytes, bytes]], version: int, stamp: bytes
-    ) -> list[Range]:
-        """Write `mutations` at `version`; the key ranges they touched (not coalesced).
-
-        Runs of sets, and runs of clears, go to SQLite as ``executemany`` calls (in
-        mutation order: a run ends where the other kind starts). A run of clears is
-        coalesced (so no key is recorded twice), records every before-image, then
-        deletes: within the run that is the same."""
-        conn = self.conn
-        puts: list[tuple[bytes, int, bytes]] = []
-        clears: list[tuple[bytes, bytes]] = []
-        touched: list[Range] = []
-
-        def flush() -> None:
-            if puts:
-                conn.executemany(_PUT, puts).close()
-                puts.clear()
-            if clears:
-                merged = coalesce(clears)
-                history = [(version, begin, end, version) for begin, end in merged]
-                conn.executemany(_CLEAR_HISTORY, history).close()
-                before = conn.total_changes
-                conn.executemany(_CLEAR, merged).close()
-                if conn.total_changes > before:
-                    self._removed = conn.total_changes
-                clears.clear()
-
-        for op, key, param in mutations:
-            if op == CLEAR_RANGE:
-                if key < param:
-                    if puts:
-                        flush()
-                    clears.append((key, param))
-                    touched.append((key, param))
-                continue
-            if clears:
-                flush()
-            if op == SET:
-                puts.append((key, version, param))
-            elif op == STAMPED_KEY:
-                key = place_stamp(key, stamp)
-                puts.append((key, version, param))
-            elif op == STAMPED_VALUE:
-                puts.append((key, version, place_stamp(param, stamp)))
-            else:
-                flush()
-                existing = rows(conn, _LATEST, (key,))
-                old = existing[0][0] if existing else None
-                new = apply_atomic(op, old, param)
-                if new == old:
-                    continue
-                if new is None:  # an atomic operation that clears (compare-and-clear)
-                    clears.append((key, key + b"\x00"))
-                else:
-                    rows(conn, _PUT, (key, version, new))
-            touched.append((key, key + b"\x00"))
-        flush()
-        after_writes(conn, touched)
-        return touched
