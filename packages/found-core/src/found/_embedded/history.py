@@ -90,7 +90,7 @@ def value_at(conn: sqlite3.Connection, key: bytes, version: int) -> Optional[byt
     if found:
         wrote, value = found[0]
         if wrote <= version:
-            return value  # type: ignore[no-any-return]
+            return value
         value, created = _walk_back(conn, key, wrote, version)
         if not created:
             return value
