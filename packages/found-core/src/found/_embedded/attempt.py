@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from .._errors import FoundException, error
+from . import special
 from .conflicts import Range, coalesce
 from .txoptions import TxOptions
 from .view import View
@@ -70,6 +71,7 @@ class Attempt:
         # object per read or write instead of three; `_conflicts` makes the ranges.
         self._read_keys: list[bytes] = []
         self._write_keys: list[bytes] = []
+        self._conflicting: list[Range] = []  # REPORT_CONFLICTING_KEYS: after a 1020
         self._approx_size = 0
         self._read_version: Optional[int] = None
         self._version_at = 0  # engine clock when _read_version was granted or set
@@ -277,6 +279,10 @@ class Attempt:
             writes = writes + [(key, key + b"\x00") for key in self._write_keys]
         return reads, writes
 
+    def _special_rows(self) -> list[tuple[bytes, bytes]]:
+        """The rows of the special `transaction` module for this attempt."""
+        return special.module_rows(*self._conflicts(), self._conflicting)
+
     def _conflict_sets(self) -> tuple[list[Range], list[Range]]:
         reads, writes = self._conflicts()
         return coalesce(reads), coalesce(writes)
@@ -315,6 +321,8 @@ class Attempt:
         self._watches.activate(self._database)
 
     def _fail_commit(self, exc: FoundException) -> None:
+        if exc.code == 1020 and self._options.report_conflicting_keys:
+            self._conflicting = list(getattr(exc, "conflicting", ()))
         self._watches.fail_all(exc.code)
         self._settle_stamps(None, 2020)
 

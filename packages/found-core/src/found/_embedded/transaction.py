@@ -113,6 +113,8 @@ class EmbeddedTransaction(Writes):
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
         """The value of `key` seen by this transaction, or None."""
         options = self._options
+        if key >= b"\xff" and key.startswith(special.SPECIAL_BEGIN):
+            return special.get(self._special_rows(), key)  # before the misuse checks
         if (
             self._commit_started
             or self._poison is not None
@@ -120,11 +122,8 @@ class EmbeddedTransaction(Writes):
             or options.timeout_ms
         ):
             self._check()
-        if key >= b"\xff":  # special keys, system keys, the metadata version
-            if key.startswith(special.SPECIAL_BEGIN):
-                return special.get(special.module_rows(*self._conflicts()), key)
-            if key >= options.max_read_key and key != METADATA_VERSION_KEY:
-                raise error(2004)
+        if key >= options.max_read_key and key != METADATA_VERSION_KEY:
+            raise error(2004)  # system keys; the metadata version is allowed
         if len(key) > 10_000 and len(key) > options.max_key_size(key):
             return None
         version = self._read_version
@@ -172,16 +171,16 @@ class EmbeddedTransaction(Writes):
         reverse: bool,
     ) -> tuple[list[tuple[bytes, bytes]], bool]:
         """One page of a range read between two key selectors: (pairs, more)."""
-        self._check()
-        rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
-        if begin_key >= special.SPECIAL_BEGIN:
+        if begin_key >= special.SPECIAL_BEGIN:  # before the misuse checks, as in FoundationDB
             return special.read_selected(
-                special.module_rows(*self._conflicts()),
+                self._special_rows(),
                 normalize(begin_key, begin_or_equal, begin_offset),
                 normalize(end_key, end_or_equal, end_offset),
-                rows,
+                page_limits(limit, target_bytes, mode, iteration)[0],
                 reverse,
             )
+        self._check()
+        rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
         max_key = self._options.max_read_key
         if begin_key > max_key or end_key > max_key:
             raise error(2004)
