@@ -43,7 +43,7 @@ from typing import Any, Optional
 import found
 
 from . import _template
-from ._select import Bindings, Join, Scan, Template
+from ._select import Bindings, Join, Template
 from ._store import NStore, NStoreException, Variable
 from ._template import Pairs
 
@@ -66,14 +66,15 @@ class _Sizes:
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
         self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
         self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
-        self.scans: dict[int, Scan] = {}
+        self.ranges: dict[int, tuple[bytes, bytes]] = {}
 
-    def scan(self, i: int) -> Scan:
+    def range(self, i: int) -> tuple[bytes, bytes]:
         """The range of pattern `i` (its values bound, its variables free)."""
-        plan = self.scans.get(i)
-        if plan is None:
-            plan = self.scans[i] = Scan(self.store, self.patterns[i])
-        return plan
+        bounds = self.ranges.get(i)
+        if bounds is None:
+            head = Template(self.store, self.patterns[i], frozenset()).head
+            bounds = self.ranges[i] = (head, head + b"\xff")  # 0xff: never a type code
+        return bounds
 
     def progress(self, i: int) -> int:
         """How many rows of pattern `i` counting has read so far."""
@@ -85,10 +86,11 @@ class _Sizes:
         twice; `query` starts from those rows."""
         seen = self.seen.setdefault(i, [])
         if len(seen) < limit and i not in self.rows:
-            plan = self.scan(i)
-            begin = seen[-1][0] + b"\x00" if seen else plan.begin
+            begin, end = self.range(i)
+            if seen:
+                begin = seen[-1][0] + b"\x00"
             want = limit - len(seen)
-            pairs = await found.get_range(self.tx, begin, plan.end, limit=want, mode=_EXACT)
+            pairs = await found.get_range(self.tx, begin, end, limit=want, mode=_EXACT)
             seen.extend(pairs)
             if len(pairs) < want:  # the range ended
                 self.rows[i] = seen
@@ -108,8 +110,7 @@ class _Sizes:
             elif measure == COUNT_MORE:
                 value = await self._count(i, PLAN_LIMIT)
             else:
-                plan = self.scan(i)
-                stored = await found.estimated_size_bytes(self.tx, plan.begin, plan.end)
+                stored = await found.estimated_size_bytes(self.tx, *self.range(i))
                 counted = sum([len(k) + len(v) for k, v in self.seen[i][:PLAN_LIMIT]])
                 value = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(counted, 1))
         self.known[(i, measure)] = value
@@ -217,31 +218,38 @@ async def _plan(
     when it was not counted), and whether they are all of its rows."""
     if len(patterns) < 2:
         return list(patterns), None, False
+    names = [[x.name for x in p if isinstance(x, Variable)] for p in patterns]
+    values = [len(p) - len(names[i]) for i, p in enumerate(patterns)]
     sizes = _Sizes(tx, store, patterns)
     remaining = list(range(len(patterns)))
     first = None
     # most values first: a pattern with at most one match starts the query uncontested (the
     # join then reads no more than counting the others would), so they are not counted; a
     # pattern without variables has at most one match, so it is not counted either
-    for i in sorted(remaining, key=lambda i: _bound(patterns[i], set()), reverse=True):
-        if not _variables(patterns[i]) or await sizes.size(i, COUNT) <= 1:
+    for i in sorted(remaining, key=values.__getitem__, reverse=True):
+        if not names[i] or await sizes.size(i, COUNT) <= 1:
             first = i
             break
     if first is None:
-        values = {i: -_bound(patterns[i], set()) for i in remaining}
+        most = {i: -values[i] for i in remaining}
         first = await sizes.pick(
-            [dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, COUNT_FAR, ESTIMATE]
+            [dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, most, COUNT_FAR, ESTIMATE]
         )
     order = [first]
     remaining.remove(first)
-    known = _variables(patterns[first])
+    known = set(names[first])
     while remaining:
-        linked = [i for i in remaining if _variables(patterns[i]) & known] or remaining
-        bound = {i: -_bound(patterns[i], known) for i in linked}
-        chosen = await sizes.pick([bound, COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE])
+        linked = [i for i in remaining if not known.isdisjoint(names[i])] or remaining
+        bound = {i: -values[i] - sum([1 for name in names[i] if name in known]) for i in linked}
+        best = min(bound.values())
+        tied = [i for i in linked if bound[i] == best]
+        if len(tied) == 1:  # the most bound positions decide: nothing to measure
+            chosen = tied[0]
+        else:
+            chosen = await sizes.pick([bound, COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE])
         order.append(chosen)
         remaining.remove(chosen)
-        known |= _variables(patterns[chosen])
+        known.update(names[chosen])
     in_order = [patterns[i] for i in order]
     if first in sizes.rows:
         return in_order, sizes.rows[first], True

@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 import found
 
 from ._store import NStore, NStoreException, Variable
-from ._template import Bindings, Template, key_pages, read_all
+from ._template import PROBE_PAGE, Bindings, Template, _pack_one, key_pages, read_all
 
 __all__ = ["Bindings", "Join", "Scan", "Template", "count", "scan", "select", "where"]
 
@@ -153,6 +153,8 @@ async def select(
             yield bindings
 
 
+_EXACT = found.STREAMING_MODE_EXACT
+
 #: Probes of one page issued at once, when the backend answers reads asynchronously.
 CONCURRENT_PROBES = 64
 
@@ -186,12 +188,52 @@ async def _one_by_one(
             if await get(tx, begin(bindings)) is not None:
                 out.append(bindings)
         return
-    bind = template.bind
+    if len(template.tail) == 1 and len(template.free) == 1 and not template.checks:
+        await _one_known_one_free(tx, template, page, out)
+        return
+    bind, get_range = template.bind, found.get_range
     for bindings in page:
         prefix = begin(bindings)
-        pairs = await read_all(tx, prefix)
+        pairs = await get_range(tx, prefix, prefix + b"\xff", limit=PROBE_PAGE, mode=_EXACT)
         if pairs:
+            if len(pairs) == PROBE_PAGE:  # a full first page: `read_all` reads on
+                pairs = await read_all(tx, prefix)
             out.extend(bind(bindings, pairs, len(prefix)))
+
+
+async def _one_known_one_free(
+    tx: Any, template: Template, page: list[Bindings], out: list[Bindings]
+) -> None:
+    """`_one_by_one` for the commonest probe, inlined further: one known variable after the
+    values of the prefix, one free column (`Template.begin` and `bind` without the calls;
+    a string is packed and decoded straight, as `_pack_one` and `_lasts` do). The last
+    match of a binding extends the join's own dict instead of a copy."""
+    head, known, name = template.head, template.tail[0], template.free[0][1]
+    get_range, unpack = found.get_range, found.unpack
+    for bindings in page:
+        value = bindings[known]
+        if type(value) is str and "\x00" not in value and value.isascii():
+            prefix = head + b"\x02" + value.encode() + b"\x00"
+        else:
+            prefix = head + _pack_one(value)
+        pairs = await get_range(tx, prefix, prefix + b"\xff", limit=PROBE_PAGE, mode=_EXACT)
+        if not pairs:
+            continue
+        if len(pairs) == PROBE_PAGE:  # a full first page: `read_all` reads on
+            pairs = await read_all(tx, prefix)
+        skip = len(prefix)
+        last = len(pairs) - 1
+        for i, (key, _) in enumerate(pairs):
+            if key[skip] == 0x02 and key.find(b"\x00", skip + 1) == len(key) - 1:
+                try:
+                    value = key[skip + 1 : -1].decode()
+                except UnicodeDecodeError:
+                    value = unpack(key, skip)[0]  # raises, naming the offset
+            else:
+                value = unpack(key, skip)[0]
+            extended = bindings if i == last else bindings.copy()
+            extended[name] = value
+            out.append(extended)
 
 
 class Join:
