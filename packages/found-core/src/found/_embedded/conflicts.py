@@ -187,7 +187,7 @@ class RecentWrites:
         left = list(reads.ranges)
         hits: list[Range] = []
         for begins, ends, _ in self.entries[start:]:
-            missed = []
+            missed: list[Range] = []
             for read in left:
                 (hits if _overlap(begins, ends, (read,)) else missed).append(read)
             left = missed

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
+from .attempt import METADATA_VERSION_KEY
 from .ranges import page_limits, range_conflict, read_page
+from .reading import RANGE_OVERHEAD, TRUSTED
 from .retry import INITIAL_BACKOFF, RETRYABLE, retry_delay
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import (
