@@ -465,3 +465,29 @@ async def test_query_resumes_after_the_rows_the_planner_counted(db, monkeypatch)
     assert sorted(b["s"] for b in got) == sorted(b["s"] for b in expected)
     assert len(got) == 45
     assert len(starts) == len(set(starts))  # no range read twice from the same key
+
+
+async def test_planner_counts_tied_patterns_in_turns(db, monkeypatch):
+    """Patterns with as many values are counted in turns of doubling length: the bigger one
+    listed first is not read to PLAN_LIMIT, only about as far as the smaller one's count."""
+    store = nstore.make("turns", ("test-turns", uuid.uuid4()), 3)
+    facts = [(i, "type", "T") for i in range(600)] + [(i, "age", 1) for i in range(50)]
+    await nstore.load(db, store, facts)
+    typed, aged = (var("s"), "type", "T"), (var("s"), "age", 1)
+    typed_range = store.subspace(store.index_for(frozenset({1, 2}))) + found.pack(("type", "T"))
+    read = []
+    real = found.get_range
+
+    async def recording(tx, begin, end, *args, **kwargs):
+        pairs = await real(tx, begin, end, *args, **kwargs)
+        if begin.startswith(typed_range):
+            read.extend(pairs)
+        return pairs
+
+    monkeypatch.setattr(found, "get_range", recording)
+    measured = record_counts(monkeypatch)
+    order = await found.transactional(db, lambda tx: nstore.plan(tx, store, [typed, aged]))
+    assert order == [aged, typed]
+    assert measured[(1, _query.COUNT_MORE)] == 50
+    assert (0, _query.COUNT_MORE) not in measured
+    assert len(read) == 2 * _query.FIRST_COUNT  # one turn: 64 rows, past the other's 50

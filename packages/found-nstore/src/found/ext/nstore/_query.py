@@ -5,9 +5,9 @@ before reading any result. The size of a pattern is the number of tuples matchin
 (its variables free), measured lazily, each measure only for the patterns still tied:
 
 - COUNT: its matches counted up to `FIRST_COUNT` (32) keys;
-- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32; the
-  patterns with the most values are counted first, and each further count stops one key past
-  the smallest count so far (it cannot be the smallest any more);
+- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32, in turns
+  (most values first in each), each turn twice as far as the last; once one range ends, the
+  others stop one key past its count (they cannot be the smallest any more);
 - COUNT_FAR: for those that reached 1,000, counted on in turns (pages doubling from 1,000
   keys, each resuming where the last stopped) until one ends; the others then stop one key
   past it. A pattern that passes `FAR_LIMIT` (16,000) keys stays tied for:
@@ -117,24 +117,38 @@ class _Sizes:
         return value
 
     async def _bounded(self, tied: list[int]) -> dict[int, int]:
-        """COUNT_MORE ranks of `tied`, read as little as the choice needs: the patterns with
-        the most values (the likely smallest) are counted first, and each further count stops
-        one key past the smallest so far. A count stopped early is a lower bound above that
-        smallest, which ranks the same; it is not remembered as the pattern's size."""
+        """COUNT_MORE ranks of `tied`, read as little as the choice needs: counted in turns
+        (most values first in each turn), each turn up to twice as far as the last, from
+        FIRST_COUNT to PLAN_LIMIT; once a range ends, the others stop one key past its count
+        (they cannot be the smallest any more). So no pattern is read much further than twice
+        the smallest. A count stopped early is a lower bound above that smallest, which ranks
+        the same; it is not remembered as the pattern's size."""
         best = PLAN_LIMIT
         ranks: dict[int, int] = {}
+        running = []
         for i in sorted(tied, key=lambda i: _bound(self.patterns[i], set()), reverse=True):
-            if (i, COUNT_MORE) in self.known or best >= PLAN_LIMIT:
-                ranks[i] = await self.size(i, COUNT_MORE)
+            if (i, COUNT_MORE) in self.known:
+                ranks[i] = self.known[(i, COUNT_MORE)]
             else:
-                below = await self.size(i, COUNT)
-                if below < FIRST_COUNT:
-                    ranks[i] = below
-                else:
-                    ranks[i] = await self._count(i, best + 1)
-                    if ranks[i] <= best:  # stopped on its own: the exact count
-                        self.known[(i, COUNT_MORE)] = ranks[i]
-            best = min(best, ranks[i])
+                ranks[i] = await self.size(i, COUNT)
+                if ranks[i] >= FIRST_COUNT:
+                    running.append(i)
+                    continue
+            best = min(best, ranks[i])  # exact (a count stopped early is never remembered)
+        step = 2 * FIRST_COUNT
+        while running:
+            for i in list(running):
+                want = min(step, best + 1, PLAN_LIMIT)
+                ranks[i] = await self._count(i, want)
+                if i in self.rows and ranks[i] < want:  # the range ended: the exact count
+                    self.known[(i, COUNT_MORE)] = ranks[i]
+                    best = min(best, ranks[i])
+                elif ranks[i] >= PLAN_LIMIT:
+                    self.known[(i, COUNT_MORE)] = PLAN_LIMIT
+                elif ranks[i] <= best:
+                    continue  # still a candidate: on in the next turn
+                running.remove(i)
+            step *= 2
         return ranks
 
     async def _race(self, tied: list[int]) -> dict[int, int]:
