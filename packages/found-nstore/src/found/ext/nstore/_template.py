@@ -208,12 +208,14 @@ class Template:
                 bindings[name] = value
                 out.append(bindings)
             return out
+        # no repeated variable: the tail holds exactly the free columns, in `free`'s order
+        names = [name for _, name in free]
+        if not base:
+            return [dict(zip(names, unpack(key, skip))) for key, _ in pairs]
         out = []
         for key, _ in pairs:
-            items = unpack(key, skip)
             bindings = base.copy()
-            for j, name in free:
-                bindings[name] = items[j]
+            bindings.update(zip(names, unpack(key, skip)))
             out.append(bindings)
         return out
 
