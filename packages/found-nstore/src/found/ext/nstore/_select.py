@@ -102,36 +102,6 @@ def known_names(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -
     return frozenset(x.name for x in pattern if isinstance(x, Variable) and x.name in bindings)
 
 
-async def select_pages(
-    tx: Any,
-    store: NStore,
-    pattern: Sequence[Any],
-    seed: Optional[Mapping[str, Any]] = None,
-    after: Optional[Mapping[str, Any]] = None,
-    limit: int = 0,
-) -> AsyncIterator[list[Bindings]]:
-    """`select` as pages (lists of bindings), at most `limit` bindings in all (0: no limit)."""
-    template = Template(store, pattern, known_names(pattern, seed))
-    base = dict(seed) if seed else {}
-    begin = start = template.begin(base)
-    if after is not None:
-        last = substitute(pattern, {**base, **after})
-        if any(isinstance(x, Variable) for x in last):
-            raise NStoreException(f"{store.name}: `after` must bind every variable")
-        cursor = found.pack(tuple(last[i] for i in template.order))
-        start = max(begin, template.subspace + cursor + b"\x00")
-    # A repeated variable skips rows, so `limit` cannot bound the rows read, only the matches
-    rows = limit if not template.checks else 0
-    left = limit
-    async for page in template.pages(tx, base, begin, start, rows):
-        if limit:
-            if len(page) >= left:
-                yield page[:left]
-                return
-            left -= len(page)
-        yield page
-
-
 async def select(
     tx: Any,
     store: NStore,
@@ -148,9 +118,27 @@ async def select(
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ValueError(f"limit must be an int >= 0, not {limit!r}")
-    async for page in select_pages(tx, store, pattern, seed, after, limit):
+    template = Template(store, pattern, known_names(pattern, seed))
+    base = dict(seed) if seed else {}
+    begin = start = template.begin(base)
+    if after is not None:
+        last = substitute(pattern, {**base, **after})
+        if any(isinstance(x, Variable) for x in last):
+            raise NStoreException(f"{store.name}: `after` must bind every variable")
+        cursor = found.pack(tuple(last[i] for i in template.order))
+        start = max(begin, template.subspace + cursor + b"\x00")
+    # A repeated variable skips rows, so `limit` cannot bound the rows read, only the matches
+    rows = limit if not template.checks else 0
+    left = limit
+    async for page in template.pages(tx, base, begin, start, rows):
+        if limit:
+            if len(page) >= left:
+                page = page[:left]
+            left -= len(page)
         for bindings in page:
             yield bindings
+        if limit and left <= 0:
+            return
 
 
 _EXACT = found.STREAMING_MODE_EXACT
