@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import error
 from .conflicts import Range
+from .ranges import db_page
 from .txoptions import TxOptions
 from .view import View
 from .writemap import WriteMap
@@ -41,6 +42,7 @@ class Reading:
     _approx_size: int
     _read_keys: list[bytes]
     _read_conflicts: list[Range]
+    _row_bytes: int  # estimated cost of a range row, from the last byte-limited page
 
     def _version(self) -> int:
         if self._read_version is None:
@@ -112,3 +114,29 @@ class Reading:
         for low, high in parts:
             self._approx_size += len(low) + len(high) + RANGE_OVERHEAD
             self._read_conflicts.append((low, high))
+
+    def _plain_range(
+        self, begin: bytes, end: bytes, rows: int, byte_limit: int, snapshot: bool, reverse: bool
+    ) -> tuple[list[tuple[bytes, bytes]], bool]:
+        """A page of `[begin, end)` (begin < end, plain keys under the readable limit) for a
+        transaction that wrote nothing: straight from the engine (`ranges.db_page`), with the
+        conflict range `ranges.range_conflict` would give for these selectors."""
+        version = self._read_version
+        engine = self._engine
+        if version is None or not self._granted or engine.clock() - self._version_at >= TRUSTED:
+            version = self._fresh_version()  # else granted < 2 s ago: see `_fresh_version`
+        self._had_io = True
+        page, more, cost = db_page(
+            engine, version, begin, end, rows, byte_limit, reverse, self._row_bytes
+        )
+        if more and cost:
+            self._row_bytes = max(cost // len(page), 8)  # sizes the next page's engine batch
+        if not snapshot:
+            if more:  # the conflict range ends at the last row read
+                if reverse:
+                    begin = page[-1][0]
+                else:
+                    end = page[-1][0] + b"\x00"
+            self._approx_size += len(begin) + len(end) + RANGE_OVERHEAD
+            self._read_conflicts.append((begin, end))
+        return page, more

@@ -185,6 +185,18 @@ class EmbeddedTransaction(Writes):
         max_key = self._options.max_read_key
         if begin_key > max_key or end_key > max_key:
             raise error(2004)
+        writes = self._writes
+        if (
+            begin_offset == 1
+            and end_offset == 1
+            and not begin_or_equal
+            and not end_or_equal
+            and begin_key < end_key
+            and not writes.entries
+            and not writes.clear_starts
+            and not writes.unreadable_ranges
+        ):  # the common plain range read: no selector to resolve, nothing to merge
+            return self._plain_range(begin_key, end_key, rows, byte_limit, snapshot, reverse)
         view = self._view(snapshot)
         begin = normalize(begin_key, begin_or_equal, begin_offset)
         end = normalize(end_key, end_or_equal, end_offset)
