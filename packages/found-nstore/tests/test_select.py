@@ -491,3 +491,40 @@ async def test_planner_counts_tied_patterns_in_turns(db, monkeypatch):
     assert measured[(1, _sizes.COUNT_MORE)] == 50
     assert (0, _sizes.COUNT_MORE) not in measured
     assert len(read) == 2 * _sizes.FIRST_COUNT  # one turn: 64 rows, past the other's 50
+
+
+async def test_queries_of_one_shape_share_their_static_plan(db, monkeypatch):
+    """A chain's shape is analysed once per store: the same shape with other values reuses
+    it (and still plans by its own counts); the cache is bounded; a wrong width is refused
+    before any read, cached shape or not."""
+    from found.ext.nstore import _chain
+
+    store = nstore.make("shapes", ("test-shapes", uuid.uuid4()), 3)
+    facts = [(i, "knows", i + 1) for i in range(40)] + [(i, "age", i % 4) for i in range(41)]
+    await nstore.load(db, store, facts)
+
+    async def scenario(tx, age):
+        patterns = [(var("a"), "knows", var("b")), (var("b"), "age", age)]
+        return [b async for b in nstore.query(tx, store, *patterns)]
+
+    for age in range(4):
+        got = await found.transactional(db, scenario, age)
+        assert sorted((b["a"], b["b"]) for b in got) == [
+            (i, i + 1) for i in range(40) if (i + 1) % 4 == age
+        ]
+    assert len(store.queries) == 1
+    monkeypatch.setattr(_chain, "MAX_CHAINS", 1)
+
+    async def other(tx):
+        return [b async for b in nstore.query(tx, store, (var("x"), "age", 1), (var("x"), 1))]
+
+    with pytest.raises(nstore.NStoreException):
+        await found.transactional(db, other)
+    assert len(store.queries) == 1  # a refused chain is not remembered
+    assert len(await found.transactional(db, scenario, 1)) == 10
+
+    async def single(tx):
+        return [b async for b in nstore.query(tx, store, (var("x"), "age", 1))]
+
+    assert len(await found.transactional(db, single)) == 10
+    assert len(store.queries) == 1  # the bound: the older shape was forgotten
