@@ -252,7 +252,7 @@ def main() -> None:
         c, cc = ox[name] if ox else (float("nan"), ca)
         if not ca == cb == cc:
             raise SystemExit(f"{name}: result counts differ: {ca} {cb} {cc}")
-        print(f"{name + f' ({ca})':40} {a:10.2f} {b:10.2f} {c:12.2f} {b / a:14.2f} {c / a:11.2f}")
+        print(f"{name + f' ({ca})':40} {a:10.3f} {b:10.3f} {c:12.3f} {b / a:14.2f} {c / a:11.2f}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,11 @@ async def total(db, store) -> int:
     return await found.transactional(db, body)
 
 
-async def test_load_small_in_one_transaction(db) -> None:
+@pytest.mark.parametrize("bulk", [True, False], ids=["set_many", "set"])
+async def test_load_small_in_one_transaction(db, bulk, monkeypatch) -> None:
+    """One batch, written with `found.set_many` or, where found lacks it, key by key."""
+    if not bulk:
+        monkeypatch.delattr(found, "set_many", raising=False)
     store = fresh()
     seen = []
     done = await nstore.load(db, store, [(i, "p", str(i)) for i in range(100)], seen.append)

@@ -10,7 +10,7 @@ import pytest
 
 import found
 from found.ext import nstore
-from found.ext.nstore import _query, var
+from found.ext.nstore import _query, _sizes, var
 
 FACTS = [
     ("alice", "knows", "bob"),
@@ -57,7 +57,7 @@ def record_counts(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Make the planner keep its counts in the returned dict (cleared at each new plan), so a
     test can see what it counted."""
     measured: dict = {}
-    real = _query._Sizes
+    real = _sizes.Sizes
 
     class Recording(real):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any) -> None:
@@ -65,7 +65,7 @@ def record_counts(monkeypatch: pytest.MonkeyPatch) -> dict:
             measured.clear()
             self.known = measured
 
-    monkeypatch.setattr(_query, "_Sizes", Recording)
+    monkeypatch.setattr(_query, "Sizes", Recording)
     return measured
 
 
@@ -283,7 +283,7 @@ async def test_select_reads_are_serializable(db) -> None:
 async def test_planner_beyond_the_counting_limit(db, backend_name, monkeypatch) -> None:
     """Patterns with more matches than the planner counts are told apart by their estimated
     size (or, without an estimate, by their number of values), not by the caller's order."""
-    monkeypatch.setattr(_query, "PLAN_LIMIT", 10)
+    monkeypatch.setattr(_sizes, "PLAN_LIMIT", 10)
     store = nstore.make("big", ("test-big", uuid.uuid4()), 3)
     facts = [(i, "knows", i + 1) for i in range(60)] + [(i, "age", 1) for i in range(20)]
     facts += [(i, "type", "T") for i in range(60)]
@@ -322,17 +322,17 @@ async def test_planner_stops_counting_past_the_smallest(db, monkeypatch) -> None
     for patterns in ([likes, age, knows], [knows, likes, age], [age, knows, likes]):
         order = await found.transactional(db, scenario, patterns)
         assert order == [age, likes, knows]
-        assert measured[(patterns.index(age), _query.COUNT_MORE)] == 100
+        assert measured[(patterns.index(age), _sizes.COUNT_MORE)] == 100
         # knows (one value: counted last) stopped one key past the smallest, never in full
-        assert (patterns.index(knows), _query.COUNT_MORE) not in measured
-    assert (2, _query.COUNT_MORE) not in measured  # [age, knows, likes]: likes was cut too
+        assert (patterns.index(knows), _sizes.COUNT_MORE) not in measured
+    assert (2, _sizes.COUNT_MORE) not in measured  # [age, knows, likes]: likes was cut too
 
 
 async def test_planner_counts_on_past_the_limit(db, monkeypatch) -> None:
     """Tied past PLAN_LIMIT, patterns are counted on in turns until one ends (no estimate);
     past FAR_LIMIT the estimate decides."""
-    monkeypatch.setattr(_query, "PLAN_LIMIT", 10)
-    monkeypatch.setattr(_query, "FAR_LIMIT", 120)
+    monkeypatch.setattr(_sizes, "PLAN_LIMIT", 10)
+    monkeypatch.setattr(_sizes, "FAR_LIMIT", 120)
     store = nstore.make("far", ("test-far", uuid.uuid4()), 3)
     facts = [(i, "type", "T") for i in range(100)] + [(i, "age", 1) for i in range(40)]
     facts += [(i, "kind", "K") for i in range(300)] + [(i, "size", 9) for i in range(200)]
@@ -363,7 +363,7 @@ async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypa
     """A join probes a page's bindings one by one while the backend's reads complete at once
     (the embedded engine) and concurrently once one has suspended (the C API, a cluster,
     here also forced by a read that yields to the loop); the results are the same."""
-    from found.ext.nstore import _select, _template
+    from found.ext.nstore import _join, _template
 
     store = nstore.make("probes", ("test-probes", uuid.uuid4()), 3)
     facts = [(i, "knows", i + 1) for i in range(150)] + [(i, "age", i % 3) for i in range(151)]
@@ -371,7 +371,7 @@ async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypa
     patterns = [(var("a"), "knows", var("b")), (var("b"), "age", 1)]
     expected = [(i, i + 1) for i in range(150) if i % 3 == 0]
     gathered = []
-    real_gather, real_get = _select._gather, found.get
+    real_gather, real_get = _join._gather, found.get
 
     async def recording(tx, probe, page, out):
         gathered.append(len(page))
@@ -380,8 +380,8 @@ async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypa
     async def scenario(tx):
         return [b async for b in nstore.query(tx, store, *patterns, ordered=True)]
 
-    monkeypatch.setattr(_select, "_gather", recording)
-    monkeypatch.setattr(_select, "CONCURRENT_PROBES", 16)
+    monkeypatch.setattr(_join, "_gather", recording)
+    monkeypatch.setattr(_join, "CONCURRENT_PROBES", 16)
     got = await found.transactional(db, scenario)
     assert sorted((b["a"], b["b"]) for b in got) == expected
     if backend_name == "embedded":
@@ -414,7 +414,7 @@ async def test_planner_starts_from_a_single_match_without_counting_the_rest(db, 
 
     order, rows = await found.transactional(db, scenario)
     assert order == [path[1], path[0], path[2]]
-    assert measured == {(1, _query.COUNT): 1}  # only the single match was counted
+    assert measured == {(1, _sizes.COUNT): 1}  # only the single match was counted
     assert rows == [{"b": 1, "c": 2, "n": "n2"}]
 
 
@@ -442,8 +442,8 @@ async def test_query_resumes_after_the_rows_the_planner_counted(db, monkeypatch)
     from found.ext.nstore import _template
 
     monkeypatch.setattr(_template, "FIRST_PAGE", 7)
-    monkeypatch.setattr(_query, "PLAN_LIMIT", 40)  # both patterns counted in part only
-    monkeypatch.setattr(_query, "FAR_LIMIT", 50)
+    monkeypatch.setattr(_sizes, "PLAN_LIMIT", 40)  # both patterns counted in part only
+    monkeypatch.setattr(_sizes, "FAR_LIMIT", 50)
     store = nstore.make("resume", ("test-resume", uuid.uuid4()), 3)
     facts = [(i, "type", "T") for i in range(0, 300, 2)] + [(i, "age", 1) for i in range(90)]
     facts += [(i, "type", "U") for i in range(1, 300, 2)]
@@ -465,3 +465,66 @@ async def test_query_resumes_after_the_rows_the_planner_counted(db, monkeypatch)
     assert sorted(b["s"] for b in got) == sorted(b["s"] for b in expected)
     assert len(got) == 45
     assert len(starts) == len(set(starts))  # no range read twice from the same key
+
+
+async def test_planner_counts_tied_patterns_in_turns(db, monkeypatch):
+    """Patterns with as many values are counted in turns of doubling length: the bigger one
+    listed first is not read to PLAN_LIMIT, only about as far as the smaller one's count."""
+    store = nstore.make("turns", ("test-turns", uuid.uuid4()), 3)
+    facts = [(i, "type", "T") for i in range(600)] + [(i, "age", 1) for i in range(50)]
+    await nstore.load(db, store, facts)
+    typed, aged = (var("s"), "type", "T"), (var("s"), "age", 1)
+    typed_range = store.subspace(store.index_for(frozenset({1, 2}))) + found.pack(("type", "T"))
+    read = []
+    real = found.get_range
+
+    async def recording(tx, begin, end, *args, **kwargs):
+        pairs = await real(tx, begin, end, *args, **kwargs)
+        if begin.startswith(typed_range):
+            read.extend(pairs)
+        return pairs
+
+    monkeypatch.setattr(found, "get_range", recording)
+    measured = record_counts(monkeypatch)
+    order = await found.transactional(db, lambda tx: nstore.plan(tx, store, [typed, aged]))
+    assert order == [aged, typed]
+    assert measured[(1, _sizes.COUNT_MORE)] == 50
+    assert (0, _sizes.COUNT_MORE) not in measured
+    assert len(read) == 2 * _sizes.FIRST_COUNT  # one turn: 64 rows, past the other's 50
+
+
+async def test_queries_of_one_shape_share_their_static_plan(db, monkeypatch):
+    """A chain's shape is analysed once per store: the same shape with other values reuses
+    it (and still plans by its own counts); the cache is bounded; a wrong width is refused
+    before any read, cached shape or not."""
+    from found.ext.nstore import _chain
+
+    store = nstore.make("shapes", ("test-shapes", uuid.uuid4()), 3)
+    facts = [(i, "knows", i + 1) for i in range(40)] + [(i, "age", i % 4) for i in range(41)]
+    await nstore.load(db, store, facts)
+
+    async def scenario(tx, age):
+        patterns = [(var("a"), "knows", var("b")), (var("b"), "age", age)]
+        return [b async for b in nstore.query(tx, store, *patterns)]
+
+    for age in range(4):
+        got = await found.transactional(db, scenario, age)
+        assert sorted((b["a"], b["b"]) for b in got) == [
+            (i, i + 1) for i in range(40) if (i + 1) % 4 == age
+        ]
+    assert len(store.queries) == 1
+    monkeypatch.setattr(_chain, "MAX_CHAINS", 1)
+
+    async def other(tx):
+        return [b async for b in nstore.query(tx, store, (var("x"), "age", 1), (var("x"), 1))]
+
+    with pytest.raises(nstore.NStoreException):
+        await found.transactional(db, other)
+    assert len(store.queries) == 1  # a refused chain is not remembered
+    assert len(await found.transactional(db, scenario, 1)) == 10
+
+    async def single(tx):
+        return [b async for b in nstore.query(tx, store, (var("x"), "age", 1))]
+
+    assert len(await found.transactional(db, single)) == 10
+    assert len(store.queries) == 1  # the bound: the older shape was forgotten

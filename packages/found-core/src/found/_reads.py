@@ -71,6 +71,9 @@ async def read_version(tx: Transaction) -> int:
         raise
 
 
+_WANT_ALL, _ITERATOR = int(StreamingMode.WANT_ALL), int(StreamingMode.ITERATOR)
+
+
 def _mode(mode: Union[int, str]) -> int:
     if type(mode) is int:
         return mode
@@ -168,6 +171,10 @@ class _RangeRead:
         except asyncio.CancelledError:
             backend.cancel()
             raise
+        return self.advance(pairs, more)
+
+    def advance(self, pairs: list[tuple[bytes, bytes]], more: bool) -> list[tuple[bytes, bytes]]:
+        """Move past the page `pairs` just read (`more`: the backend's flag); `pairs`."""
         if not pairs or not more:
             self.done = True
             return pairs
@@ -295,8 +302,31 @@ async def get_range(
 ) -> list[tuple[bytes, bytes]]:
     """Every `(key, value)` pair of `[begin, end)` as a list (0.13's eager range read);
     `reverse` sets the order, `limit=0` means no limit."""
-    read = _RangeRead(tx, begin, end, limit, mode, bool(reverse))
-    pairs = await read.page()
+    code = _WANT_ALL if mode is StreamingMode.WANT_ALL else mode
+    if (
+        type(begin) is bytes
+        and type(end) is bytes
+        and type(limit) is int
+        and type(code) is int
+        and code != _ITERATOR
+        and isinstance(tx, Transaction)
+    ):  # plain keys: the first page without building the read's state
+        backend = tx._tx
+        reverse = bool(reverse)
+        try:
+            pairs, more = await backend.get_range(
+                begin, False, 1, end, False, 1, limit, 0, code, 1, tx.snapshot, reverse
+            )
+        except asyncio.CancelledError:
+            backend.cancel()
+            raise
+        if not more or not pairs or 0 < limit <= len(pairs):
+            return pairs
+        read = _RangeRead(tx, begin, end, limit, mode, reverse)
+        read.advance(pairs, more)
+    else:
+        read = _RangeRead(tx, begin, end, limit, mode, bool(reverse))
+        pairs = await read.page()
     while not read.done:
         pairs.extend(await read.page())
     return pairs

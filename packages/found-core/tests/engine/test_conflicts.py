@@ -134,11 +134,17 @@ def test_recent_writes_match_brute_force(commits, reads, read_version):
     recent = RecentWrites()
     for version, written in enumerate(commits, start=1):
         recent.add(version, coalesce(written))
-    expected = any(
-        rb < we and wb < re and rb < re and wb < we
-        for version, written in enumerate(commits, start=1)
-        if version > read_version
-        for wb, we in written
-        for rb, re in reads
-    )
-    assert recent.conflicts(read_version, ReadSet(reads)) == expected
+    read_set = ReadSet(reads)
+    # The conflicting read ranges (REPORT_CONFLICTING_KEYS): the coalesced ones a newer write
+    # range meets, in key order; an empty list when there is no conflict.
+    expected = [
+        (rb, re)
+        for rb, re in read_set.ranges
+        if any(
+            rb < we and wb < re and wb < we
+            for version, written in enumerate(commits, start=1)
+            if version > read_version
+            for wb, we in written
+        )
+    ]
+    assert recent.conflicts(read_version, read_set) == expected

@@ -6,7 +6,9 @@ futures, options) and the checks run before each call: used-during-commit (2017,
 poisons the transaction), cancellation (1025), timeout (1031, measured from creation) and
 the deferred error of a failed synchronous write (semantics reference §1.6, §3.3, §6.3).
 Awaited work (commit, on_error backoff) goes through `_wait`, so a cancel, timeout or
-misuse during it fails the caller at once with the poisoning error.
+misuse during it fails the caller at once with the poisoning error. The read version and
+read-conflict bookkeeping live in the `reading.Reading` base; the commit's outcome (versionstamps,
+watches, the conflicting keys of a 1020) is settled here.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from .._errors import FoundException, error
+from . import special
 from .conflicts import Range, coalesce
+from .reading import Reading
 from .txoptions import TxOptions
-from .view import View
 from .watches import Watches
 from .writemap import WriteMap
 
@@ -26,18 +29,10 @@ if TYPE_CHECKING:
     from .database import EmbeddedDatabase
 
 METADATA_VERSION_KEY = b"\xff/metadataVersion"
-RANGE_OVERHEAD = 32  # sizeof(KeyRangeRef)
-#: Microseconds (engine clock) a read version stays usable however idle the database is:
-#: FoundationDB's versions advance ~1,000,000 per second, so one older than 5 s is gone.
-MAX_AGE = 5_000_000
-#: Microseconds during which a version the engine itself granted needs no engine check.
-TRUSTED = 2_000_000
 
 
-class Attempt:
+class Attempt(Reading):
     """Per-attempt state and shared checks (see the module docstring)."""
-
-    _options: TxOptions  # set by _start_attempt, first called from the subclass __init__
 
     def __init__(self, database: EmbeddedDatabase) -> None:
         self._database = database
@@ -70,6 +65,7 @@ class Attempt:
         # object per read or write instead of three; `_conflicts` makes the ranges.
         self._read_keys: list[bytes] = []
         self._write_keys: list[bytes] = []
+        self._conflicting: list[Range] = []  # REPORT_CONFLICTING_KEYS: after a 1020
         self._approx_size = 0
         self._read_version: Optional[int] = None
         self._version_at = 0  # engine clock when _read_version was granted or set
@@ -193,79 +189,6 @@ class Attempt:
         finally:
             timer.cancel()
 
-    # -- reads ---------------------------------------------------------------------------------
-
-    def _version(self) -> int:
-        if self._read_version is None:
-            self._read_version, self._version_at = self._engine.grant()
-            self._granted = True
-        return self._read_version
-
-    def _set_version(self, version: int) -> None:
-        """A read version chosen by the user: its age counts from now, and every read asks
-        the engine whether it is readable (it may be in the future, or already too old)."""
-        self._read_version = version
-        self._version_at = self._engine.clock()
-        self._granted = False
-
-    def _aged_version(self) -> tuple[int, int]:
-        """(read version, its age in microseconds of the engine's clock); 1007 once it is
-        older than 5 s: FoundationDB's rule, which holds even when nobody commits."""
-        version = self._read_version
-        if version is None:
-            version = self._version()
-        age = self._engine.clock() - self._version_at
-        if age > MAX_AGE:
-            raise error(1007)
-        return version, age
-
-    def _fresh_version(self) -> int:
-        """The read version, refused when too old by age or by the engine's window, or in
-        the future (1009). The engine is not asked about a version it granted less than
-        2 s ago: every later commit has a version at least the clock at grant time (commit
-        versions follow the same clock), while 1007 needs such a commit 5 s of versions
-        below the newest, so that version is surely still readable.
-        """
-        version, age = self._aged_version()
-        if age >= TRUSTED or not self._granted:
-            self._engine.check_read_version(version)
-        return version
-
-    def _view(self, snapshot: bool) -> View:
-        version = self._fresh_version()
-        self._had_io = True
-        return self._view_at(version, snapshot)
-
-    def _view_at(self, version: int, snapshot: bool) -> View:
-        options = self._options
-        use_writes = not options.ryw_disabled and (not snapshot or options.snapshot_ryw > 0)
-        return View(
-            self._engine,
-            version,
-            self._writes if use_writes else None,
-            options.bypass_unreadable,
-        )
-
-    def _read_conflict_key(self, key: bytes) -> None:
-        """The read-conflict range of a point read (none if the key's value is known)."""
-        writes = self._writes
-        unwritten = not writes.entries and not writes.clear_starts
-        if unwritten or self._options.ryw_disabled or not writes.known(key):
-            self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
-            self._read_keys.append(key)
-
-    def _read_conflict(self, begin: bytes, end: bytes) -> None:
-        if begin >= end:
-            return
-        writes = self._writes
-        if self._options.ryw_disabled or (not writes.entries and not writes.clear_starts):
-            parts = [(begin, end)]
-        else:
-            parts = writes.unwritten_parts(begin, end)
-        for low, high in parts:
-            self._approx_size += len(low) + len(high) + RANGE_OVERHEAD
-            self._read_conflicts.append((low, high))
-
     # -- commit outcome ------------------------------------------------------------------------
 
     def _conflicts(self) -> tuple[list[Range], list[Range]]:
@@ -276,6 +199,10 @@ class Attempt:
         if self._write_keys:
             writes = writes + [(key, key + b"\x00") for key in self._write_keys]
         return reads, writes
+
+    def _special_rows(self) -> list[tuple[bytes, bytes]]:
+        """The rows of the special `transaction` module for this attempt."""
+        return special.module_rows(*self._conflicts(), self._conflicting)
 
     def _conflict_sets(self) -> tuple[list[Range], list[Range]]:
         reads, writes = self._conflicts()
@@ -315,6 +242,8 @@ class Attempt:
         self._watches.activate(self._database)
 
     def _fail_commit(self, exc: FoundException) -> None:
+        if exc.code == 1020 and self._options.report_conflicting_keys:
+            self._conflicting = list(getattr(exc, "conflicting", ()))
         self._watches.fail_all(exc.code)
         self._settle_stamps(None, 2020)
 

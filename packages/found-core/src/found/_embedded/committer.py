@@ -148,10 +148,12 @@ class Committer:
         if too_old(read_version, last, log_floor, self._newer_commit(read_version, last)):
             raise error(1007)
         plain = validate(request.mutations)
-        if request.read_conflicts and self.recent.conflicts(
-            read_version, ReadSet(request.read_conflicts)
-        ):
-            raise error(1020)
+        if request.read_conflicts:
+            conflicting = self.recent.conflicts(read_version, ReadSet(request.read_conflicts))
+            if conflicting:
+                exc = error(1020)
+                exc.conflicting = conflicting  # type: ignore[attr-defined]  # read ranges hit
+                raise exc
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
         if plain:

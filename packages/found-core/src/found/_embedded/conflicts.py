@@ -164,19 +164,36 @@ class RecentWrites:
             del self.versions[:cut]
             del self.entries[:cut]
 
-    def conflicts(self, read_version: int, reads: ReadSet) -> bool:
-        """Whether a commit after `read_version` wrote into the read set."""
+    def conflicts(self, read_version: int, reads: ReadSet) -> list[Range]:
+        """The read ranges a commit after `read_version` wrote into (empty: no conflict).
+
+        The usual answer, none, stops at nothing less than every recent commit; once one
+        range is known to conflict, every read range is checked against the commits after
+        `read_version` (REPORT_CONFLICTING_KEYS shows them all)."""
         if not reads.ranges:
-            return False
+            return []
         start = bisect_right(self.versions, read_version)
         for begins, ends, ranges in self.entries[start:]:
             # Walk the shorter list, binary-search the longer one.
             if len(ranges) <= len(reads.ranges):
                 if _overlap(reads.begins, reads.ends, ranges):
-                    return True
+                    return self._conflicting(start, reads)
             elif _overlap(begins, ends, reads.ranges):
-                return True
-        return False
+                return self._conflicting(start, reads)
+        return []
+
+    def _conflicting(self, start: int, reads: ReadSet) -> list[Range]:
+        """Every range of `reads` that meets a write range of the entries from `start` on."""
+        left = list(reads.ranges)
+        hits: list[Range] = []
+        for begins, ends, _ in self.entries[start:]:
+            missed: list[Range] = []
+            for read in left:
+                (hits if _overlap(begins, ends, (read,)) else missed).append(read)
+            left = missed
+            if not left:
+                break
+        return sorted(hits)
 
 
 def keys_in(ranges: Sequence[Range], keys: list[bytes]) -> list[bytes]:

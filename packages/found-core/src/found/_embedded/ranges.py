@@ -11,7 +11,7 @@ range read (§6.2).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from .._errors import error
 from .view import View
@@ -61,7 +61,7 @@ def read_page(
         return result, False, 0
     writes = view.writes
     if writes is None or writes.empty():
-        return _db_page(view, begin, end, rows, byte_limit, reverse, row_bytes)
+        return db_page(view.engine, view.version, begin, end, rows, byte_limit, reverse, row_bytes)
     spent = 0
     # First engine batch: enough rows for the limits when rows cost about `row_bytes`, so a
     # typical page costs one engine call while a huge range is never fetched beyond the page.
@@ -74,8 +74,9 @@ def read_page(
     return result, False, spent
 
 
-def _db_page(
-    view: View,
+def db_page(
+    engine: Any,
+    version: int,
     begin: bytes,
     end: bytes,
     rows: int,
@@ -83,16 +84,16 @@ def _db_page(
     reverse: bool,
     row_bytes: int,
 ) -> tuple[list[tuple[bytes, bytes]], bool, int]:
-    """`read_page` with nothing of the transaction's own to merge: the engine's rows as one
-    list, fetched in batches sized for the limits (one call when a row limit is set or rows
-    cost about `row_bytes`, with 1/8 to spare)."""
+    """`read_page` with nothing of the transaction's own to merge: the engine's rows at
+    `version` as one list, fetched in batches sized for the limits (one call when a row
+    limit is set or rows cost about `row_bytes`, with 1/8 to spare)."""
     if rows >= UNLIMITED and byte_limit >= UNLIMITED:
-        return view.engine.get_range(begin, end, view.version, 0, reverse), False, 0
+        return engine.get_range(begin, end, version, 0, reverse), False, 0
     batch = max(min(rows, byte_limit // row_bytes * 9 // 8 + 2), 1)
     result: list[tuple[bytes, bytes]] = []
     spent = 0
     while True:
-        fetched = view.engine.get_range(begin, end, view.version, batch, reverse)
+        fetched = engine.get_range(begin, end, version, batch, reverse)
         need = rows - len(result)
         if byte_limit >= UNLIMITED:  # a row limit only: no byte accounting
             count = need if len(fetched) >= need else -1

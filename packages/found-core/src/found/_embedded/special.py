@@ -3,13 +3,17 @@
 Keys in `[\\xff\\xff, \\xff\\xff\\xff)` are not stored; they are computed on read
 (semantics reference §12). The embedded backend serves the `transaction` module:
 
+- `\\xff\\xff/transaction/conflicting_keys/<key>`: after a commit failed with 1020 under
+  REPORT_CONFLICTING_KEYS, the read-conflict ranges that met a newer write (until `on_error`
+  or `reset`), as FoundationDB's client keeps them;
 - `\\xff\\xff/transaction/read_conflict_range/<key>` and
 - `\\xff\\xff/transaction/write_conflict_range/<key>`,
 
-each listing the transaction's coalesced conflict ranges as boundary keys, with value `1`
-where a range starts and `0` where it ends, exactly as FoundationDB encodes them. A range
-read that meets no module fails with 2113, one that leaves the module with 2112. Reading
-special keys needs no system-key option and adds no conflict range.
+each listing coalesced ranges as boundary keys, with value `1` where a range starts and `0`
+where it ends, exactly as FoundationDB encodes them. A range read that meets no module fails
+with 2113, one that leaves the module with 2112. Reading special keys needs no system-key
+option, adds no conflict range, and works after a commit, even a failed one (FoundationDB
+serves them before its used-during-commit check).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from .conflicts import Range, coalesce
 
 SPECIAL_BEGIN = b"\xff\xff"
 MODULE = (b"\xff\xff/transaction/", b"\xff\xff/transaction0")
+CONFLICTING_PREFIX = b"\xff\xff/transaction/conflicting_keys/"
 READ_PREFIX = b"\xff\xff/transaction/read_conflict_range/"
 WRITE_PREFIX = b"\xff\xff/transaction/write_conflict_range/"
 
@@ -36,9 +41,15 @@ def _boundaries(prefix: bytes, ranges: list[Range]) -> Rows:
     return rows
 
 
-def module_rows(read_conflicts: list[Range], write_conflicts: list[Range]) -> Rows:
-    """Every key of the transaction module, ascending (read prefix sorts before write)."""
-    return _boundaries(READ_PREFIX, read_conflicts) + _boundaries(WRITE_PREFIX, write_conflicts)
+def module_rows(
+    read_conflicts: list[Range], write_conflicts: list[Range], conflicting: list[Range]
+) -> Rows:
+    """Every key of the transaction module, ascending (the prefixes sort in this order)."""
+    return (
+        _boundaries(CONFLICTING_PREFIX, conflicting)
+        + _boundaries(READ_PREFIX, read_conflicts)
+        + _boundaries(WRITE_PREFIX, write_conflicts)
+    )
 
 
 def get(rows: Rows, key: bytes) -> Optional[bytes]:

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .attempt import METADATA_VERSION_KEY, RANGE_OVERHEAD, TRUSTED
+from .attempt import METADATA_VERSION_KEY
 from .ranges import page_limits, range_conflict, read_page
+from .reading import RANGE_OVERHEAD, TRUSTED
 from .retry import INITIAL_BACKOFF, RETRYABLE, retry_delay
 from .selectors import get_key_conflict, normalize, resolve, resolve_bound
 from .txoptions import (
@@ -113,6 +114,8 @@ class EmbeddedTransaction(Writes):
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
         """The value of `key` seen by this transaction, or None."""
         options = self._options
+        if key >= b"\xff" and key.startswith(special.SPECIAL_BEGIN):
+            return special.get(self._special_rows(), key)  # before the misuse checks
         if (
             self._commit_started
             or self._poison is not None
@@ -120,11 +123,8 @@ class EmbeddedTransaction(Writes):
             or options.timeout_ms
         ):
             self._check()
-        if key >= b"\xff":  # special keys, system keys, the metadata version
-            if key.startswith(special.SPECIAL_BEGIN):
-                return special.get(special.module_rows(*self._conflicts()), key)
-            if key >= options.max_read_key and key != METADATA_VERSION_KEY:
-                raise error(2004)
+        if key >= options.max_read_key and key != METADATA_VERSION_KEY:
+            raise error(2004)  # system keys; the metadata version is allowed
         if len(key) > 10_000 and len(key) > options.max_key_size(key):
             return None
         version = self._read_version
@@ -172,19 +172,31 @@ class EmbeddedTransaction(Writes):
         reverse: bool,
     ) -> tuple[list[tuple[bytes, bytes]], bool]:
         """One page of a range read between two key selectors: (pairs, more)."""
-        self._check()
-        rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
-        if begin_key >= special.SPECIAL_BEGIN:
+        if begin_key >= special.SPECIAL_BEGIN:  # before the misuse checks, as in FoundationDB
             return special.read_selected(
-                special.module_rows(*self._conflicts()),
+                self._special_rows(),
                 normalize(begin_key, begin_or_equal, begin_offset),
                 normalize(end_key, end_or_equal, end_offset),
-                rows,
+                page_limits(limit, target_bytes, mode, iteration)[0],
                 reverse,
             )
+        self._check()
+        rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
         max_key = self._options.max_read_key
         if begin_key > max_key or end_key > max_key:
             raise error(2004)
+        writes = self._writes
+        if (
+            begin_offset == 1
+            and end_offset == 1
+            and not begin_or_equal
+            and not end_or_equal
+            and begin_key < end_key
+            and not writes.entries
+            and not writes.clear_starts
+            and not writes.unreadable_ranges
+        ):  # the common plain range read: no selector to resolve, nothing to merge
+            return self._plain_range(begin_key, end_key, rows, byte_limit, snapshot, reverse)
         view = self._view(snapshot)
         begin = normalize(begin_key, begin_or_equal, begin_offset)
         end = normalize(end_key, end_or_equal, end_offset)

@@ -40,6 +40,7 @@ SNAPSHOT_RYW_DISABLE = 601
 USED_DURING_COMMIT_PROTECTION_DISABLE = 701
 SPAN_PARENT = 900
 READ_LOCK_AWARE = 702
+REPORT_CONFLICTING_KEYS = 712
 BYPASS_UNREADABLE = 1100
 
 #: Options that persist across `on_error` (semantics reference §3.3).
@@ -75,7 +76,6 @@ NO_OP_OPTIONS = frozenset(
         700,
         710,
         711,
-        712,
         713,
         714,
         800,
@@ -160,6 +160,7 @@ class TxOptions:
         "raw_access",
         "read_lock_aware",
         "read_system",
+        "report_conflicting_keys",
         "retry_limit",
         "ryw_disabled",
         "size_limit",
@@ -183,6 +184,7 @@ class TxOptions:
         self.bypass_unreadable = False
         self.udc_protection_disabled = False
         self.read_lock_aware = False
+        self.report_conflicting_keys = False
         self.debug_identifier: Optional[str] = None
         #: persistent options set on the transaction itself, re-applied after on_error
         self.persistent: dict[int, Optional[bytes]] = {}
@@ -218,6 +220,8 @@ class TxOptions:
             self.udc_protection_disabled = True
         elif code == READ_LOCK_AWARE:
             self.read_lock_aware = True
+        elif code == REPORT_CONFLICTING_KEYS:
+            self.report_conflicting_keys = True
         else:
             self._apply_checked_no_op(code, param)
         if code in PERSISTENT:

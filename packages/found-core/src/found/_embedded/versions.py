@@ -17,7 +17,7 @@ FoundationDB's. Invariants:
   Measuring from the superseding commit, not from r itself, means a read version taken
   after an idle period (when versions did not advance) is not stale the moment the next
   commit jumps the version forward with the clock. The transaction layer adds FoundationDB's
-  other half of the rule (`attempt.MAX_AGE`): a read version more than 5 s old on this
+  other half of the rule (`reading.MAX_AGE`): a read version more than 5 s old on this
   clock is refused even when nobody commits, since a cluster's versions advance anyway.
 """
 

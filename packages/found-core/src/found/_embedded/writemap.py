@@ -97,6 +97,21 @@ class WriteMap:
         entry.value = value
         entry.ops = []
 
+    def set_many(self, keys: list[bytes], values: list[bytes]) -> None:
+        """`set` of each key to its value, in order (the last value of a repeated key wins),
+        in a few C-level passes: what a bulk load pays per key is one `Entry`."""
+        fresh = dict(zip(keys, map(Entry, values)))
+        entries = self.entries
+        if entries:
+            added = [key for key in fresh if key not in entries]
+            entries.update(fresh)
+        else:
+            added = list(fresh)
+            entries.update(fresh)
+        if added:
+            self._keys.extend(added)
+            self._sorted = False  # sorted when next read (linear for sorted input)
+
     def atomic(self, key: bytes, op: int, param: bytes) -> None:
         """Stack an atomic operation on `key` (collapsed at once over a known value)."""
         entry = self._entry(key)

@@ -11,6 +11,8 @@ it, and to the pending watches it may fire.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from .._atomic import (
     ATOMIC_CODES,
     SET_VERSIONSTAMPED_KEY,
@@ -60,6 +62,40 @@ class Writes(Attempt):
         conflict = self._options.consume_no_write_conflict()
         if self._writable() and self._check_key(key, value):
             self._write_set(key, value, conflict)
+
+    def set_many(self, keys: list[bytes], values: list[bytes], no_write_conflict: bool) -> None:
+        """`set` of each key to the value at its position, as a loop of `set` would (with
+        NEXT_WRITE_NO_WRITE_CONFLICT_RANGE before each when `no_write_conflict`), in bulk:
+        one pass of checks, then the write map, mutations, conflict keys and size at once.
+        Anything unusual (a key or value out of bounds, watches, a misused transaction)
+        takes the per-key path, so errors are deferred exactly as `set` defers them."""
+        if (
+            not keys
+            or self._commit_started
+            or self._poison is not None
+            or self._watches.pending
+            or self._options.next_write_no_conflict
+            or max(keys) >= b"\xff"
+            or max(map(len, keys)) > 10_000
+            or max(map(len, values)) > 100_000
+        ):
+            options = self._options
+            for key, value in zip(keys, values):
+                if no_write_conflict:
+                    options.next_write_no_conflict = True
+                self.set(key, value)
+            return
+        self._had_io = True
+        key_bytes = sum(map(len, keys))
+        size = key_bytes + sum(map(len, values))
+        count = len(keys)
+        self._approx_size += size + _MUTATION_OVERHEAD * count
+        if not no_write_conflict:
+            self._approx_size += (RANGE_OVERHEAD + 1) * count + 2 * key_bytes
+            self._write_keys.extend(keys)
+        self._writes.set_many(keys, values)
+        self._mutations.extend(zip(repeat(SET), keys, values))
+        self._mutation_bytes += size
 
     def clear(self, key: bytes) -> None:
         """Clear `key` (an over-long key is silently nothing, as in FoundationDB)."""

@@ -64,11 +64,16 @@ Batch = tuple[list[bytes], int, int]
 
 async def _apply(tx: Any, keys: list[bytes], width: int) -> None:
     """Write `keys` (`width` consecutive keys per tuple, one per index) with empty values,
-    under one write-conflict range per index instead of one per key (see the module doc)."""
-    set_option, set_key = found.set_option, found.set
-    for key in keys:
-        set_option(tx, _NO_CONFLICT)
-        set_key(tx, key, b"")  # synchronous: errors surface at the commit
+    under one write-conflict range per index instead of one per key (see the module doc):
+    in one `found.set_many` call where found has it."""
+    set_many = getattr(found, "set_many", None)
+    if set_many is not None:
+        set_many(tx, keys, no_write_conflict=True)  # synchronous: errors surface at commit
+    else:
+        set_option, set_key = found.set_option, found.set
+        for key in keys:
+            set_option(tx, _NO_CONFLICT)
+            set_key(tx, key, b"")
     for index in range(width):
         column = keys[index::width]
         found.add_conflict_range(tx, min(column), max(column) + b"\x00", _WRITE)

@@ -5,9 +5,9 @@ before reading any result. The size of a pattern is the number of tuples matchin
 (its variables free), measured lazily, each measure only for the patterns still tied:
 
 - COUNT: its matches counted up to `FIRST_COUNT` (32) keys;
-- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32; the
-  patterns with the most values are counted first, and each further count stops one key past
-  the smallest count so far (it cannot be the smallest any more);
+- COUNT_MORE: counted up to `PLAN_LIMIT` (1,000) keys, for those that reached 32, in turns
+  (most values first in each), each turn twice as far as the last; once one range ends, the
+  others stop one key past its count (they cannot be the smallest any more);
 - COUNT_FAR: for those that reached 1,000, counted on in turns (pages doubling from 1,000
   keys, each resuming where the last stopped) until one ends; the others then stop one key
   past it. A pattern that passes `FAR_LIMIT` (16,000) keys stays tied for:
@@ -31,8 +31,10 @@ reads are read conflicts too; the query starts from the first pattern's rows tha
 read, and reads only the rest of its range. With a single pattern, or with
 `ordered=True`, nothing is measured and the patterns run in the caller's order: the first
 one is scanned, every other one joins (a nested loop: one range read per binding, a point
-read when the binding leaves no column free; see `_select.join`). Results pass between the
-stages as pages (lists); only the final generator yields them one by one.
+read when the binding leaves no column free; see `_join.Join`). Results pass between the
+stages as pages (lists); only the final generator yields them one by one. What all this owes
+to the patterns' shapes alone (not to their values or sizes) is computed once per store and
+shape (`_chain.Chain`).
 """
 
 from __future__ import annotations
@@ -43,209 +45,60 @@ from typing import Any, Optional
 import found
 
 from . import _template
-from ._select import Bindings, Join, Scan, Template
-from ._store import NStore, NStoreException, Variable
-from ._template import Pairs
+from ._chain import Chain, chain_of
+from ._join import Join
+from ._sizes import COUNT, COUNT_FAR, COUNT_MORE, ESTIMATE, Sizes
+from ._store import NStore
+from ._template import Bindings, Pairs, Template
 
 _EXACT = found.STREAMING_MODE_EXACT
-
-#: Keys counted per pattern at first, then (only to break ties) at most PLAN_LIMIT.
-FIRST_COUNT = 32
-PLAN_LIMIT = 1_000
-#: Past PLAN_LIMIT, tied patterns are counted on in turns up to this many keys each.
-FAR_LIMIT = 16_000
-#: The size measures, cheapest first, that `_Sizes.pick` refines ties with.
-COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE = range(4)
-
-
-class _Sizes:
-    """Sizes of the patterns' matches, measured lazily and only as precisely as a choice needs."""
-
-    def __init__(self, tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> None:
-        self.tx, self.store, self.patterns = tx, store, patterns
-        self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
-        self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
-        self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
-        self.scans: dict[int, Scan] = {}
-
-    def scan(self, i: int) -> Scan:
-        """The range of pattern `i` (its values bound, its variables free)."""
-        plan = self.scans.get(i)
-        if plan is None:
-            plan = self.scans[i] = Scan(self.store, self.patterns[i])
-        return plan
-
-    def progress(self, i: int) -> int:
-        """How many rows of pattern `i` counting has read so far."""
-        return len(self.seen.get(i, ()))
-
-    async def _count(self, i: int, limit: int) -> int:
-        """The keys of pattern `i` counted up to `limit`. Counting
-        goes on from the rows read before (kept, from the range's start), so no key is read
-        twice; `query` starts from those rows."""
-        seen = self.seen.setdefault(i, [])
-        if len(seen) < limit and i not in self.rows:
-            plan = self.scan(i)
-            begin = seen[-1][0] + b"\x00" if seen else plan.begin
-            want = limit - len(seen)
-            pairs = await found.get_range(self.tx, begin, plan.end, limit=want, mode=_EXACT)
-            seen.extend(pairs)
-            if len(pairs) < want:  # the range ended
-                self.rows[i] = seen
-        return min(len(seen), limit)
-
-    async def size(self, i: int, measure: int) -> int:
-        """Matches of pattern `i` by `measure`: a count up to FIRST_COUNT, a count up to
-        PLAN_LIMIT, or its range's estimated size in bytes over its average key size."""
-        if (i, measure) in self.known:
-            return self.known[(i, measure)]
-        if measure == COUNT:
-            value = await self._count(i, FIRST_COUNT)
-        else:
-            below = await self.size(i, COUNT if measure == COUNT_MORE else COUNT_MORE)
-            if below < (FIRST_COUNT if measure == COUNT_MORE else PLAN_LIMIT):
-                value = below  # exact already
-            elif measure == COUNT_MORE:
-                value = await self._count(i, PLAN_LIMIT)
-            else:
-                plan = self.scan(i)
-                stored = await found.estimated_size_bytes(self.tx, plan.begin, plan.end)
-                counted = sum([len(k) + len(v) for k, v in self.seen[i][:PLAN_LIMIT]])
-                value = max(PLAN_LIMIT, stored * PLAN_LIMIT // max(counted, 1))
-        self.known[(i, measure)] = value
-        return value
-
-    async def _bounded(self, tied: list[int]) -> dict[int, int]:
-        """COUNT_MORE ranks of `tied`, read as little as the choice needs: the patterns with
-        the most values (the likely smallest) are counted first, and each further count stops
-        one key past the smallest so far. A count stopped early is a lower bound above that
-        smallest, which ranks the same; it is not remembered as the pattern's size."""
-        best = PLAN_LIMIT
-        ranks: dict[int, int] = {}
-        for i in sorted(tied, key=lambda i: _bound(self.patterns[i], set()), reverse=True):
-            if (i, COUNT_MORE) in self.known or best >= PLAN_LIMIT:
-                ranks[i] = await self.size(i, COUNT_MORE)
-            else:
-                below = await self.size(i, COUNT)
-                if below < FIRST_COUNT:
-                    ranks[i] = below
-                else:
-                    ranks[i] = await self._count(i, best + 1)
-                    if ranks[i] <= best:  # stopped on its own: the exact count
-                        self.known[(i, COUNT_MORE)] = ranks[i]
-            best = min(best, ranks[i])
-        return ranks
-
-    async def _race(self, tied: list[int]) -> dict[int, int]:
-        """COUNT_FAR ranks of `tied` (see the module docstring): exact counts, lower bounds
-        above the smallest exact count, or FAR_LIMIT for patterns still tied past it."""
-        ranks = {i: await self.size(i, COUNT_MORE) for i in tied}
-        best = min(ranks.values())
-        if best < PLAN_LIMIT:
-            return ranks  # the smallest is exact already
-        running = []
-        for i in tied:
-            if (i, COUNT_FAR) in self.known:
-                ranks[i] = self.known[(i, COUNT_FAR)]
-            elif self.progress(i) >= FAR_LIMIT:
-                ranks[i] = FAR_LIMIT
-            else:
-                ranks[i] = self.progress(i)  # a race of an earlier choice may have gone on
-                running.append(i)
-        exact = [ranks[i] for i in tied if (i, COUNT_FAR) in self.known]
-        best = min(exact) if exact else FAR_LIMIT
-        page = PLAN_LIMIT
-        while running:
-            for i in list(running):
-                want = min(page, best + 1 - ranks[i])
-                if want <= 0:  # already past the smallest exact count
-                    running.remove(i)
-                    continue
-                before = self.progress(i)
-                ranks[i] = await self._count(i, before + want)
-                read = ranks[i] - before
-                if read < want:  # the range ended: exact
-                    self.known[(i, COUNT_FAR)] = ranks[i]
-                    best = min(best, ranks[i])
-                    running.remove(i)
-                elif ranks[i] >= FAR_LIMIT:
-                    ranks[i] = FAR_LIMIT  # too big to count on: left to ESTIMATE
-                    running.remove(i)
-            page *= 2
-        return ranks
-
-    async def pick(self, keys: list[Any]) -> int:
-        """The pattern that `keys` ranks first. `keys` is a dict (pattern -> rank) for a known
-        rank, or a measure (COUNT, COUNT_MORE, ESTIMATE); each narrows the tie left by the
-        previous ones, so a measure is taken only of patterns still tied. Last ties go to
-        the caller's order."""
-        tied = sorted(keys[0])
-        for key in keys:
-            if len(tied) == 1:
-                break
-            if isinstance(key, dict):
-                ranks = {i: key[i] for i in tied}
-            elif key == COUNT_MORE:
-                ranks = await self._bounded(tied)
-            elif key == COUNT_FAR:
-                ranks = await self._race(tied)
-            else:
-                ranks = {i: await self.size(i, key) for i in tied}
-            best = min(ranks.values())
-            tied = [i for i in tied if ranks[i] == best]
-        return tied[0]
-
-
-def _variables(pattern: Sequence[Any]) -> set[str]:
-    return {x.name for x in pattern if isinstance(x, Variable)}
-
-
-def _bound(pattern: Sequence[Any], known: set[str]) -> int:
-    """How many positions of `pattern` are values or variables in `known`."""
-    return sum(1 for x in pattern if not isinstance(x, Variable) or x.name in known)
 
 
 async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
     """The patterns in the order `query` runs them (see the module docstring)."""
-    return (await _plan(tx, store, patterns))[0]
+    if len(patterns) < 2:
+        chain_of(store, patterns)  # the widths
+        return list(patterns)
+    order = (await _plan(tx, store, patterns, chain_of(store, patterns)))[0]
+    return [patterns[i] for i in order]
 
 
 async def _plan(
-    tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]
-) -> tuple[list[Sequence[Any]], Optional[Pairs], bool]:
-    """`plan`, the first pattern's rows that counting read (from its range's start; None
-    when it was not counted), and whether they are all of its rows."""
-    if len(patterns) < 2:
-        return list(patterns), None, False
-    sizes = _Sizes(tx, store, patterns)
-    remaining = list(range(len(patterns)))
+    tx: Any, store: NStore, patterns: Sequence[Sequence[Any]], chain: Chain
+) -> tuple[list[int], Optional[Pairs], bool]:
+    """The order `plan` gives (as indexes into `patterns`), the first pattern's rows that
+    counting read (from its range's start; None when it was not counted), and whether they
+    are all of its rows."""
+    names = chain.names
+    sizes = Sizes(tx, store, patterns)
     first = None
     # most values first: a pattern with at most one match starts the query uncontested (the
     # join then reads no more than counting the others would), so they are not counted; a
     # pattern without variables has at most one match, so it is not counted either
-    for i in sorted(remaining, key=lambda i: _bound(patterns[i], set()), reverse=True):
-        if not _variables(patterns[i]) or await sizes.size(i, COUNT) <= 1:
+    for i in chain.by_values:
+        if not names[i] or await sizes.size(i, COUNT) <= 1:
             first = i
             break
     if first is None:
-        values = {i: -_bound(patterns[i], set()) for i in remaining}
+        every = list(range(len(patterns)))
+        most = {i: -chain.values[i] for i in every}
         first = await sizes.pick(
-            [dict.fromkeys(remaining, 0), COUNT, COUNT_MORE, values, COUNT_FAR, ESTIMATE]
+            [dict.fromkeys(every, 0), COUNT, COUNT_MORE, most, COUNT_FAR, ESTIMATE]
         )
-    order = [first]
-    remaining.remove(first)
-    known = _variables(patterns[first])
-    while remaining:
-        linked = [i for i in remaining if _variables(patterns[i]) & known] or remaining
-        bound = {i: -_bound(patterns[i], known) for i in linked}
-        chosen = await sizes.pick([bound, COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE])
-        order.append(chosen)
-        remaining.remove(chosen)
-        known |= _variables(patterns[chosen])
-    in_order = [patterns[i] for i in order]
+    order = chain.order_after(first)  # bound positions decide every step: nothing to measure
+    if order is None:
+        order = [first]
+        remaining = [i for i in range(len(patterns)) if i != first]
+        known = set(names[first])
+        while remaining:
+            ranks = chain.ranks(remaining, known)
+            chosen = await sizes.pick([ranks, COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE])
+            order.append(chosen)
+            remaining.remove(chosen)
+            known.update(names[chosen])
     if first in sizes.rows:
-        return in_order, sizes.rows[first], True
-    return in_order, sizes.seen.get(first), False
+        return order, sizes.rows[first], True
+    return order, sizes.seen.get(first), False
 
 
 async def _through(tx: Any, joins: list[Join], page: list[Bindings]) -> list[Bindings]:
@@ -265,21 +118,17 @@ async def query(
     Use it directly with `async for`. The join order is chosen by estimated selectivity
     unless `ordered=True` (then it is the order given); results stream as they are found.
     """
-    chain = [pattern, *patterns]
-    for p in chain:  # every pattern's width before the first read (values: when scanned)
-        if len(p) != store.n:
-            raise NStoreException(f"{store.name}: expected {store.n} items, got {len(p)}")
+    patterns = (pattern, *patterns)
+    chain = chain_of(store, patterns)  # every pattern's width, before the first read
     rows: Optional[Pairs] = None
     complete = False
-    if len(chain) > 1 and not ordered:
-        chain, rows, complete = await _plan(tx, store, chain)
-    first = Template(store, chain[0], frozenset())
-    joins = []
-    known = _variables(chain[0])
-    for p in chain[1:]:
-        names = _variables(p)
-        joins.append(Join(store, p, frozenset(known & names)))
-        known |= names
+    if len(patterns) > 1 and not ordered:
+        order, rows, complete = await _plan(tx, store, patterns, chain)
+    else:
+        order = list(range(len(patterns)))
+    keys = chain.keys
+    first = Template(store, patterns[order[0]], frozenset(), keys[order[0]])
+    joins = [Join(store, patterns[i], known, keys[i]) for i, known in chain.steps(order)]
     begin = first.head  # no variable is known: every value is in the head
     if rows is None:  # the planner read none of the first pattern's rows: one read now
         if not first.free:

@@ -1,4 +1,4 @@
-"""Pattern matching: one range scan per pattern, and nested-loop joins over pages.
+"""Pattern matching: one range scan per pattern (`select`, `scan`, `count`), and `where`.
 
 A pattern has one entry per column: a value, or a `Variable`. The values pick the index whose
 ordering puts their positions first, so the scan reads exactly the tuples that agree on them.
@@ -6,13 +6,12 @@ A variable that occurs more than once means equality: the rows where its positio
 different values (as the tuple layer sees them: `1`, `1.0` and `True` differ) are skipped.
 
 Internally results travel as pages (lists of bindings dicts): a scan reads a page per
-`found.get_range`, a join extends a whole page before handing it on, and only the public
-async generators (`select`, `where`, `query`) yield one dict at a time.
+`found.get_range`, a join (`_join.Join`) extends a whole page before handing it on, and only
+the public async generators (`select`, `where`, `query`) yield one dict at a time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import operator
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import Any, Callable, Optional
@@ -20,9 +19,9 @@ from typing import Any, Callable, Optional
 import found
 
 from ._store import NStore, NStoreException, Variable
-from ._template import Bindings, Template, key_pages, read_all
+from ._template import Bindings, Template, key_pages
 
-__all__ = ["Bindings", "Join", "Scan", "Template", "count", "scan", "select", "where"]
+__all__ = ["Bindings", "Scan", "Template", "count", "scan", "select", "where"]
 
 
 class Scan:
@@ -102,36 +101,6 @@ def known_names(pattern: Sequence[Any], bindings: Optional[Mapping[str, Any]]) -
     return frozenset(x.name for x in pattern if isinstance(x, Variable) and x.name in bindings)
 
 
-async def select_pages(
-    tx: Any,
-    store: NStore,
-    pattern: Sequence[Any],
-    seed: Optional[Mapping[str, Any]] = None,
-    after: Optional[Mapping[str, Any]] = None,
-    limit: int = 0,
-) -> AsyncIterator[list[Bindings]]:
-    """`select` as pages (lists of bindings), at most `limit` bindings in all (0: no limit)."""
-    template = Template(store, pattern, known_names(pattern, seed))
-    base = dict(seed) if seed else {}
-    begin = start = template.begin(base)
-    if after is not None:
-        last = substitute(pattern, {**base, **after})
-        if any(isinstance(x, Variable) for x in last):
-            raise NStoreException(f"{store.name}: `after` must bind every variable")
-        cursor = found.pack(tuple(last[i] for i in template.order))
-        start = max(begin, template.subspace + cursor + b"\x00")
-    # A repeated variable skips rows, so `limit` cannot bound the rows read, only the matches
-    rows = limit if not template.checks else 0
-    left = limit
-    async for page in template.pages(tx, base, begin, start, rows):
-        if limit:
-            if len(page) >= left:
-                yield page[:left]
-                return
-            left -= len(page)
-        yield page
-
-
 async def select(
     tx: Any,
     store: NStore,
@@ -148,87 +117,27 @@ async def select(
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ValueError(f"limit must be an int >= 0, not {limit!r}")
-    async for page in select_pages(tx, store, pattern, seed, after, limit):
+    template = Template(store, pattern, known_names(pattern, seed))
+    base = dict(seed) if seed else {}
+    begin = start = template.begin(base)
+    if after is not None:
+        last = substitute(pattern, {**base, **after})
+        if any(isinstance(x, Variable) for x in last):
+            raise NStoreException(f"{store.name}: `after` must bind every variable")
+        cursor = found.pack(tuple(last[i] for i in template.order))
+        start = max(begin, template.subspace + cursor + b"\x00")
+    # A repeated variable skips rows, so `limit` cannot bound the rows read, only the matches
+    rows = limit if not template.checks else 0
+    left = limit
+    async for page in template.pages(tx, base, begin, start, rows):
+        if limit:
+            if len(page) >= left:
+                page = page[:left]
+            left -= len(page)
         for bindings in page:
             yield bindings
-
-
-#: Probes of one page issued at once, when the backend answers reads asynchronously.
-CONCURRENT_PROBES = 64
-
-
-async def _gather(tx: Any, probe: Any, page: list[Bindings], out: list[Bindings]) -> None:
-    """Probe every binding of `page` concurrently, CONCURRENT_PROBES at a time, into `out`
-    (in the page's order); on an error the probes still running are cancelled."""
-    for start in range(0, len(page), CONCURRENT_PROBES):
-        tasks = [
-            asyncio.ensure_future(probe(tx, bindings))
-            for bindings in page[start : start + CONCURRENT_PROBES]
-        ]
-        try:
-            for matches in await asyncio.gather(*tasks):
-                out.extend(matches)
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            raise
-
-
-async def _one_by_one(
-    tx: Any, template: Template, page: list[Bindings], out: list[Bindings]
-) -> None:
-    """`Template.probe` of every binding of `page` in turn, into `out`, inlined: the page's
-    dicts belong to the join, so one that a point read confirms passes on as it is."""
-    begin = template.begin
-    if not template.free:
-        get = found.get
-        for bindings in page:
-            if await get(tx, begin(bindings)) is not None:
-                out.append(bindings)
-        return
-    bind = template.bind
-    for bindings in page:
-        prefix = begin(bindings)
-        pairs = await read_all(tx, prefix)
-        if pairs:
-            out.extend(bind(bindings, pairs, len(prefix)))
-
-
-class Join:
-    """One nested-loop stage of a query: extends pages of bindings, all of which give values
-    to exactly the variables `known` of `pattern`, by the matches of `pattern` (one probe
-    per binding).
-
-    The first probe of a page tells how the backend answers: once a read has suspended (a
-    cluster, the C API), the other probes of each page run concurrently; while reads
-    complete at once (the embedded engine, whose reads never wait), one after the other,
-    which costs less there. The results are the same either way.
-    """
-
-    __slots__ = ("concurrent", "template")
-
-    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
-        self.template = Template(store, pattern, known)
-        self.concurrent = False
-
-    async def extend(self, tx: Any, page: list[Bindings]) -> list[Bindings]:
-        """The extensions of every binding of `page` (which the join may pass on as they
-        are: they belong to it), in the page's order."""
-        out: list[Bindings] = []
-        if not page:
-            return out
-        template, rest = self.template, page
-        if not self.concurrent:
-            suspended: list[bool] = []
-            marker = asyncio.get_running_loop().call_soon(suspended.append, True)
-            out.extend(await template.probe(tx, page[0]))
-            marker.cancel()
-            self.concurrent, rest = bool(suspended), page[1:]
-        if self.concurrent:
-            await _gather(tx, template.probe, rest, out)
-        else:
-            await _one_by_one(tx, template, rest, out)
-        return out
+        if limit and left <= 0:
+            return
 
 
 async def where(

@@ -45,7 +45,17 @@ var = Variable
 class NStore:
     """Handle over one n-tuple store: its name, key prefix, width and index orderings."""
 
-    __slots__ = ("_subspaces", "_table", "indices", "n", "name", "prefix", "raw", "shapes")
+    __slots__ = (
+        "_subspaces",
+        "_table",
+        "indices",
+        "n",
+        "name",
+        "prefix",
+        "queries",
+        "raw",
+        "shapes",
+    )
 
     def __init__(self, name: str, prefix: Any, n: int) -> None:
         self.name = name
@@ -58,6 +68,8 @@ class NStore:
         self._subspaces = [found.pack((i,), self.raw) for i in range(len(self.indices))]
         #: scan recipes by pattern shape, filled by `_template.Template` (see `shape_of`)
         self.shapes: dict[Any, Any] = {}
+        #: what queries owe to the shapes of their patterns, filled by `_chain.chain_of`
+        self.queries: dict[Any, Any] = {}
 
     def __repr__(self) -> str:
         return f"<NStore {self.name!r} prefix={self.prefix!r} n={self.n}>"

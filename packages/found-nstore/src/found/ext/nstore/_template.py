@@ -142,9 +142,14 @@ class _Shape:
                 self.free.append((j, name))
 
 
-def _shape(store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> _Shape:
-    """The cached `_Shape` of `pattern` with the variables `known` given values."""
-    key = (tuple([x.name if isinstance(x, Variable) else None for x in pattern]), known)
+def _shape(
+    store: NStore, pattern: Sequence[Any], known: frozenset[str], names: Optional[tuple] = None
+) -> _Shape:
+    """The cached `_Shape` of `pattern` with the variables `known` given values; `names`,
+    when given, is `pattern`'s shape key already (`_chain.shape_key`)."""
+    if names is None:
+        names = tuple([x.name if isinstance(x, Variable) else None for x in pattern])
+    key = (names, known)
     shapes = store.shapes
     shape = shapes.get(key)
     if shape is None:
@@ -161,8 +166,14 @@ class Template:
 
     __slots__ = ("checks", "free", "head", "order", "subspace", "tail")
 
-    def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
-        shape = _shape(store, pattern, known)
+    def __init__(
+        self,
+        store: NStore,
+        pattern: Sequence[Any],
+        known: frozenset[str],
+        names: Optional[tuple] = None,
+    ) -> None:
+        shape = _shape(store, pattern, known, names)
         self.order, self.subspace = shape.order, shape.subspace
         self.free, self.checks = shape.free, shape.checks
         # the packed prefix before the first known variable, and the bound positions after
@@ -208,12 +219,14 @@ class Template:
                 bindings[name] = value
                 out.append(bindings)
             return out
+        # no repeated variable: the tail holds exactly the free columns, in `free`'s order
+        names = [name for _, name in free]
+        if not base:
+            return [dict(zip(names, unpack(key, skip))) for key, _ in pairs]
         out = []
         for key, _ in pairs:
-            items = unpack(key, skip)
             bindings = base.copy()
-            for j, name in free:
-                bindings[name] = items[j]
+            bindings.update(zip(names, unpack(key, skip)))
             out.append(bindings)
         return out
 
