@@ -96,3 +96,28 @@ async def test_a_recreated_key_reads_absent_between(engine, put):
     assert [engine.get(b"k", v) for v in (v1 - 1, v1, v2, v3, v4)] == expected
     ranges = [engine.get_range(b"k", b"l", v, 0, False) for v in (v1 - 1, v1, v2, v3, v4)]
     assert ranges == [[(b"k", v)] if v is not None else [] for v in expected]
+
+
+async def test_reads_stay_exact_when_collection_empties_the_history(engine, clock, put):
+    """The collector leaves the newest history row (so ids are never reused) and reads at
+    versions after a collection still find the rows written since."""
+    await put(engine, {b"k": b"a"})
+    await put(engine, {b"k": b"b"})
+    assert engine.stats()["history_rows"] == 1
+    clock.advance(6)
+    tick = await put(engine, {b"tick": b"1"})
+    assert engine.stats()["history_rows"] == 1  # the newest row stays, out of every read's way
+    assert engine.check_consistency() == []
+    later = await put(engine, {b"k": b"c"})
+    cleared = await put(engine, {b"tick": None})
+    assert engine.stats()["history_rows"] == 3
+    assert [engine.get(b"k", v) for v in (tick, later, cleared)] == [b"b", b"c", b"c"]
+    assert [engine.get(b"tick", v) for v in (tick, later, cleared)] == [b"1", b"1", None]
+    assert engine.get_range(b"", b"\xff", tick, 0, False) == [(b"k", b"b"), (b"tick", b"1")]
+    for _ in range(2):
+        clock.advance(6)
+        await put(engine, {b"other": b"x"})
+        assert engine.check_consistency() == []
+    assert engine.stats()["history_rows"] == 1
+    latest = engine.latest_version()
+    assert engine.get_range(b"", b"\xff", latest, 0, False) == [(b"k", b"c"), (b"other", b"x")]
