@@ -22,6 +22,7 @@ from typing import Any, Callable, ClassVar, Optional
 from found._errors import FoundException
 
 from . import _runtime as rt
+from ._steps import first_step
 
 log = logging.getLogger("found.shim")
 
@@ -66,6 +67,12 @@ class SharedDatabase:
         self.directory = directory
         self.edb = edb
         self.refs = 0
+        self.lock = threading.Lock()  # refs: taken by any thread, dropped on the loop
+
+    def take(self) -> None:
+        """One more handle (any thread): keeps the database open until its `release`."""
+        with self.lock:
+            self.refs += 1
 
     @classmethod
     async def acquire(cls, directory: str) -> SharedDatabase:
@@ -77,13 +84,15 @@ class SharedDatabase:
             shared = cls.registry.setdefault(directory, cls(directory, edb))
             if shared.edb is not edb:
                 await edb.close()
-        shared.refs += 1
+        shared.take()
         return shared
 
     def release(self) -> None:
         """On the loop: drop one reference; close the embedded database at zero."""
-        self.refs -= 1
-        if self.refs <= 0 and self.registry.get(self.directory) is self:
+        with self.lock:
+            self.refs -= 1
+            last = self.refs <= 0
+        if last and self.registry.get(self.directory) is self:
             del self.registry[self.directory]
             rt.spawn(rt.NETWORK.loop, self._close())
 
@@ -112,39 +121,58 @@ class ShimDatabase:
         self.ptr: Any = None
 
     def create_transaction(self) -> ShimTransaction:
-        def acquire() -> None:
-            self.shared.refs += 1
-
-        rt.NETWORK.post(acquire)  # FIFO: runs before this transaction's own release
+        self.shared.take()  # now: before any later release of this database handle
         return ShimTransaction(self.shared)
 
 
 class ShimTransaction:
     """An `FDBTransaction` over one embedded transaction.
 
-    Calls run on the loop strictly in call order, through a per-transaction queue: after a
-    call that starts a task, the rest of the queue waits for that task's first step (the
-    engine call itself), so a read issued before a write does not see it, and a watch is
-    registered before the writes that follow it, as in libfdb_c.
+    Calls run on the loop strictly in call order, through a per-transaction queue. A call
+    that returns a future makes its engine call before the next queued call runs (its
+    coroutine's first step runs in the drain), so a read issued before a write does not see
+    it, and a watch is registered before the writes that follow it, as in libfdb_c.
+
+    Writes, and option changes other than TIMEOUT, only join the queue (`deferred`) while
+    none of the transaction's futures is pending (a pending watch sees its own transaction's
+    writes at once, a pending commit must see them as too late): nothing else can observe
+    them before the transaction's next call, which wakes the loop and runs them first. So a
+    burst of sets costs the loop no wakeup (libfdb_c's network thread, in C, takes one per
+    call; here a wakeup is a self-pipe write and a GIL handoff).
+    What depends on when it happens is not deferred: creation (TIMEOUT counts from it),
+    the TIMEOUT option (it arms a timer over pending futures), cancel and reset.
     """
+
+    DEFERRED = frozenset({"set", "clear", "clear_range", "atomic_op", "set_read_version"})
+    TIMEOUT_OPTION = 500
 
     def __init__(self, shared: SharedDatabase) -> None:
         self.shared = shared
         self.tr: Any = None
         self.handle: Any = None
         self.ptr: Any = None
-        self._queue: deque[tuple[Callable[..., bool], tuple]] = deque()
+        self._queue: deque[tuple[Callable[..., Any], tuple]] = deque()
         self._draining = False
         self._lock = threading.Lock()
+        self._futures: list[rt.ShimFuture] = []  # started, maybe pending (under _lock)
         self._enqueue(self._create, ())
 
-    def _enqueue(self, fn: Callable[..., bool], args: tuple) -> None:
+    def _enqueue(self, fn: Callable[..., Any], args: tuple, wake: bool = True) -> None:
         with self._lock:
             self._queue.append((fn, args))
-            if self._draining:
+            if self._draining or (not wake and self._quiet()):
                 return
             self._draining = True
         rt.NETWORK.post(self._drain)
+
+    def _quiet(self) -> bool:
+        """Under `_lock`: no future of this transaction is pending."""
+        futures = self._futures
+        if futures:
+            if any(not fut.ready for fut in futures):
+                return False
+            futures.clear()
+        return True
 
     def _drain(self) -> None:
         while True:
@@ -153,9 +181,7 @@ class ShimTransaction:
                     self._draining = False
                     return
                 fn, args = self._queue.popleft()
-            if fn(*args):  # a task was started: let its first step run before the rest
-                rt.NETWORK.loop.call_soon(self._drain)
-                return
+            fn(*args)
 
     def _create(self) -> bool:
         self.tr = self.shared.edb.create_transaction()
@@ -164,7 +190,12 @@ class ShimTransaction:
     # -- void calls: queued in order, failures are the engine's deferred errors -----------
 
     def post(self, method: str, *args: Any) -> None:
-        self._enqueue(self._apply, (method, args))
+        self._enqueue(self._apply, (method, args), wake=not self.deferred(method, args))
+
+    def deferred(self, method: str, args: tuple) -> bool:
+        if method == "set_option":
+            return args[0] != self.TIMEOUT_OPTION
+        return method in self.DEFERRED
 
     def _apply(self, method: str, args: tuple) -> bool:
         try:
@@ -189,8 +220,9 @@ class ShimTransaction:
                 done.set_result((4100, None))
             return False
 
-        if rt.NETWORK.on_network_thread():
-            run()
+        if rt.NETWORK.on_network_thread():  # a callback: the queued calls first, then this
+            self._enqueue(run, (), wake=False)
+            self._drain()
         else:
             self._enqueue(run, ())
         return done.result()
@@ -199,6 +231,8 @@ class ShimTransaction:
 
     def start(self, method: str, args: tuple, convert: Callable[[Any], Any]) -> Any:
         fut = rt.new_future()
+        with self._lock:
+            self._futures.append(fut)
         self._enqueue(self._start, (fut, method, args, convert))
         return fut.ptr
 
@@ -208,11 +242,11 @@ class ShimTransaction:
         if self.tr is None:  # destroyed: pending and later reads fail as in libfdb_c
             fut.complete(1025)
             return False
-        call = getattr(self.tr, method)
-        # The engine call is made in the task's first step, so a task cancelled before it
-        # starts leaves no coroutine un-awaited.
-        fut.task = rt.spawn(rt.NETWORK.loop, finish(fut, call, args, convert))
-        return not rt.EAGER_TASKS
+        # The first step runs here, in call order: the engine call, and often its answer
+        # (a read needs no waiting), with no task and no loop turn. Only a call that waits
+        # (a commit, a watch) continues as a task.
+        fut.task = first_step(rt.NETWORK.loop, finish(fut, getattr(self.tr, method), args, convert))
+        return False
 
     def destroy(self) -> None:
         self._enqueue(self._destroy, ())

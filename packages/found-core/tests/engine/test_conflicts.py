@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from found._embedded.conflicts import ReadSet, RecentWrites, coalesce, decode, encode
+from found._embedded.conflicts import (
+    ReadSet,
+    RecentWrites,
+    coalesce,
+    decode,
+    encode,
+    key_ranges,
+)
 from found._embedded.engine import Engine, Mutation
 from found._errors import FoundException
 
@@ -126,6 +133,13 @@ def test_coalesce_and_encoding_of_single_keys(raw):
     probes = {k for r in raw for k in r} | {k + b"\x00" for r in raw for k in r}
     for key in probes:
         assert any(b <= key < e for b, e in raw) == any(b <= key < e for b, e in merged)
+
+
+@settings(max_examples=75, deadline=None)
+@given(st.lists(st.sampled_from([b"", b"a", b"a\x00", b"a\x00\x00", b"b", b"b\x01"]), max_size=8))
+def test_key_ranges_is_coalesce_of_single_keys(chosen):
+    """Keys and their successors (which merge into one range) in any order, repeated."""
+    assert key_ranges(chosen) == coalesce([(k, k + b"\x00") for k in chosen])
 
 
 @settings(max_examples=75, deadline=None)

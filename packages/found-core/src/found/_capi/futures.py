@@ -9,7 +9,10 @@ completed before the loop gets to them); `_complete`, always on that loop, reads
 cancelled), and destroys the FDBFuture. So every FDBFuture is destroyed exactly once, after
 its callback, and never touched afterwards. Cancelling the asyncio future calls
 `fdb_future_cancel`, which makes the C future ready with 1101 and brings the callback (and the
-destroy) soon after. `wait` skips all of this for a future that is ready when it is awaited.
+destroy) soon after. `wait` awaits a `Waiter` (see `waiter`), which the drain resolves and
+whose task it resumes in the same loop turn; `to_asyncio` gives callers an `asyncio.Future`.
+There is no `fdb_future_is_ready` check first: libfdb_c runs a ready future's callback inside
+`fdb_future_set_callback`, on the calling thread, so the result is there before the await.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .extract import (  # noqa: F401  (re-exported: the transaction picks them f
     extract_strings,
     extract_value,
 )
+from .waiter import Waiter
 
 log = logging.getLogger("found.capi")
 
@@ -39,7 +43,6 @@ Extract = Callable[[Any], Any]
 
 _ffi: Any = None  # bound by _bind() on first use, with the hot entry points below
 _lib: Any = None
-_is_ready: Any = None
 _destroy: Any = None
 _set_callback: Any = None
 _VOID_P: Any = None  # ctypes resolved once (a string type costs a lookup per cast)
@@ -69,15 +72,16 @@ class _Inbox:
     before the loop runs the drain (`call_soon_threadsafe` writes to the loop's self-pipe,
     so batching saves a system call and a thread switch per future under load)."""
 
-    __slots__ = ("entries", "lock", "loop", "scheduled")
+    __slots__ = ("entries", "lock", "loop", "scheduled", "waking")
 
     def __init__(self, loop: Any) -> None:
         self.loop = loop
-        self.entries: list[_Pending] = []
+        self.entries: list[Any] = []  # _Pending or Waiter
         self.lock = threading.Lock()
         self.scheduled = False
+        self.waking = False  # True while the drain resolves a Waiter (it wakes it itself)
 
-    def post(self, entry: _Pending) -> None:
+    def post(self, entry: Any) -> None:
         """From any thread: queue `entry`, waking the loop unless a drain is already due."""
         with self.lock:
             self.entries.append(entry)
@@ -99,8 +103,23 @@ class _Inbox:
         with self.lock:
             entries, self.entries = self.entries, []
             self.scheduled = False
-        for entry in entries:
-            _complete(entry)
+        self._finish(entries)
+
+    def _finish(self, entries: list[Any]) -> None:
+        for index, entry in enumerate(entries):
+            self.waking = True
+            try:
+                _complete(entry)
+            finally:
+                self.waking = False
+            if type(entry) is Waiter:
+                try:
+                    entry.wake()  # its task's next step, now (see `waiter`)
+                except BaseException:  # KeyboardInterrupt or SystemExit out of a task step
+                    rest = entries[index + 1 :]
+                    if rest:
+                        self.loop.call_soon(self._finish, rest)
+                    raise
 
 
 _inboxes: dict[Any, _Inbox] = {}
@@ -116,13 +135,12 @@ def _inbox_of(loop: Any) -> _Inbox:
 
 
 def _bind() -> None:
-    global _ffi, _lib, _callback, _is_ready, _destroy, _set_callback, _cancel
+    global _ffi, _lib, _callback, _destroy, _set_callback, _cancel
     global _VOID_P, _UINTPTR_T
     ffi, lib = library.load()
     _VOID_P = ffi.typeof("void *")
     _UINTPTR_T = ffi.typeof("uintptr_t")
     _callback = ffi.callback("FDBCallback", _on_ready)
-    _is_ready = lib.fdb_future_is_ready
     _destroy = lib.fdb_future_destroy
     _set_callback = lib.fdb_future_set_callback
     _cancel = lib.fdb_future_cancel
@@ -142,7 +160,7 @@ def _on_ready(_fptr: Any, param: Any) -> None:
         log.exception("FDBFuture callback failed")
 
 
-def _complete(entry: _Pending) -> None:
+def _complete(entry: Any) -> None:
     """The one completion helper, on the waiter's loop: resolve unless done, then destroy.
 
     Each extractor reads the future's error through its getter (a getter returns the
@@ -167,14 +185,8 @@ def _cancel_if_cancelled(entry: _Pending, afut: asyncio.Future) -> None:
         _cancel(entry.fptr)
 
 
-def _watch(fptr: Any, extract: Extract) -> tuple[asyncio.Future[Any], Any]:
-    """Register the callback of `fptr` (owned from here on) for a new future on the running
-    loop: (that future, its entry, or None when registering failed and it holds the error)."""
-    if _lib is None:
-        _bind()
-    loop = asyncio.get_running_loop()
-    afut = loop.create_future()
-    entry = _Pending(fptr, afut, extract, _inbox_of(loop))
+def _register(fptr: Any, entry: Any) -> bool:
+    """Register the callback of `fptr` for `entry`; on failure resolve it with the error."""
     key = next(_ids)
     _pending[key] = entry
     code = _set_callback(fptr, _callback, _ffi.cast(_VOID_P, key))
@@ -182,42 +194,37 @@ def _watch(fptr: Any, extract: Extract) -> tuple[asyncio.Future[Any], Any]:
         _pending.pop(key, None)
         entry.finished = True
         _destroy(fptr)
-        afut.set_exception(library.make_error(code))
-        return afut, None
-    return afut, entry
+        entry.afut.set_exception(library.make_error(code))
+        return False
+    return True
 
 
 def to_asyncio(fptr: Any, extract: Extract) -> asyncio.Future[Any]:
     """An asyncio future (on the running loop) resolved from the FDBFuture `fptr`, which it
     owns; cancelling that future cancels `fptr`. For futures handed to callers (watches)."""
-    afut, entry = _watch(fptr, extract)
-    if entry is not None:
+    if _lib is None:
+        _bind()
+    loop = asyncio.get_running_loop()
+    afut = loop.create_future()
+    entry = _Pending(fptr, afut, extract, _inbox_of(loop))
+    if _register(fptr, entry):
         afut.add_done_callback(partial(_cancel_if_cancelled, entry))
     return afut
 
 
-async def wait_callback(fptr: Any, extract: Extract) -> Any:
-    """`wait` for a future that was not ready: through its callback. A cancelled await
-    cancels `fptr` (its callback then destroys it)."""
-    afut, entry = _watch(fptr, extract)
-    try:
-        return await afut
-    except asyncio.CancelledError:
-        if entry is not None and not entry.finished:
-            _cancel(fptr)
-        raise
-
-
 async def wait(fptr: Any, extract: Extract) -> Any:
-    """Await the FDBFuture `fptr` and return `extract(fptr)`; takes ownership of `fptr`."""
+    """Await the FDBFuture `fptr` and return `extract(fptr)`; takes ownership of `fptr`.
+    A cancelled await cancels `fptr` (its callback then destroys it)."""
     if _lib is None:
         _bind()
-    if _is_ready(fptr):  # fast path: no callback, no loop round trip
-        try:
-            return extract(fptr)
-        finally:
-            _destroy(fptr)
-    return await wait_callback(fptr, extract)
+    waiter = Waiter(fptr, extract, _inbox_of(asyncio.get_running_loop()), threading.get_ident())
+    _register(fptr, waiter)
+    try:
+        return await waiter
+    except asyncio.CancelledError:
+        if not waiter.finished:
+            _cancel(fptr)
+        raise
 
 
 def pending_count() -> int:

@@ -108,12 +108,7 @@ class CapiTransaction:
         if type(key) is not bytes:
             _bytes("key", key)
         fptr = self._lib.fdb_transaction_get(self._tr, key, len(key), snapshot)
-        if futures._is_ready(fptr):  # the common case, inlined: see `futures.wait`
-            try:
-                return futures.extract_value(fptr)
-            finally:
-                futures._destroy(fptr)
-        return await futures.wait_callback(fptr, futures.extract_value)
+        return await futures.wait(fptr, futures.extract_value)
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
         _bytes("key", key)

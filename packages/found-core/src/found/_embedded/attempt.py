@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .._errors import FoundException, error
 from . import special
-from .conflicts import Range, coalesce
+from .conflicts import Range, coalesce, key_ranges
 from .reading import Reading
 from .txoptions import TxOptions
 from .watches import Watches
@@ -205,8 +205,11 @@ class Attempt(Reading):
         return special.module_rows(*self._conflicts(), self._conflicting)
 
     def _conflict_sets(self) -> tuple[list[Range], list[Range]]:
-        reads, writes = self._conflicts()
-        return coalesce(reads), coalesce(writes)
+        """The coalesced read and write conflict ranges to commit (new lists)."""
+        return (
+            _merged(self._read_conflicts, self._read_keys),
+            _merged(self._write_conflicts, self._write_keys),
+        )
 
     def _settle_stamps(self, stamp: Optional[bytes], code: int) -> None:
         futures, self._stamp_futures = self._stamp_futures, []
@@ -246,6 +249,15 @@ class Attempt(Reading):
             self._conflicting = list(getattr(exc, "conflicting", ()))
         self._watches.fail_all(exc.code)
         self._settle_stamps(None, 2020)
+
+
+def _merged(ranges: list[Range], keys: list[bytes]) -> list[Range]:
+    """`ranges` and the single-key ranges of `keys`, coalesced (the usual cases cheaply)."""
+    if not keys:
+        return coalesce(ranges) if ranges else []
+    if not ranges:
+        return key_ranges(keys)
+    return coalesce(ranges + key_ranges(keys))
 
 
 def _wake(future: asyncio.Future[None]) -> None:

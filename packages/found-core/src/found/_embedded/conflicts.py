@@ -58,6 +58,17 @@ def coalesce(ranges: Iterable[Range]) -> list[Range]:
     return merged
 
 
+def key_ranges(keys: list[bytes]) -> list[Range]:
+    """`coalesce` of the single-key ranges ``(k, k + b"\\x00")`` of `keys`, without building
+    them first: a transaction's point reads and plain writes, at commit."""
+    if not all(map(lt, keys, keys[1:])):
+        keys = sorted(set(keys))
+    ends = list(map(add, keys, repeat(_ZERO)))
+    if any(map(eq, keys[1:], ends)):  # a key and its successor: one range
+        return coalesce(list(zip(keys, ends)))
+    return list(zip(keys, ends))
+
+
 def encode(ranges: Sequence[Range]) -> bytes:
     """Ranges as one BLOB. Each range is a 4-byte little-endian header and bytes: the
     header is the length of `begin`, with bit 31 set for a single-key range (its end,

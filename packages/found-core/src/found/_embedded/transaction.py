@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from itertools import chain
 from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
@@ -283,7 +284,7 @@ class EmbeddedTransaction(Writes):
             if self._options.read_lock_aware:
                 raise error(2023)
             reads, writes = self._conflict_sets()
-            size = self._mutation_bytes + sum(len(b) + len(e) for b, e in reads + writes)
+            size = self._mutation_bytes + sum(map(len, chain(*reads, *writes)))
             if size > self._options.size_limit:
                 raise error(2101)
             engine = self._engine
