@@ -42,6 +42,21 @@ async def test_fires_on_clears_and_atomic_ops(engine, put, mutation):
     assert watch.done()
 
 
+async def test_a_bulk_write_declaring_its_own_range(engine, put):
+    """Sets whose declared write-conflict range covers them are logged as that range: a
+    watch inside it is rechecked and fires only if its own key changed."""
+    keys = [b"b/%03d" % i for i in range(100)]
+    await put(engine, {keys[5]: b"old", b"b/x": b"same"})
+    changed = engine.watch(keys[5], b"old")
+    unchanged = engine.watch(b"b/x", b"same")
+    mutations = [Mutation(0, key, b"new") for key in keys]
+    version, _ = await engine.commit(engine.latest_version(), mutations, [], [(b"b/", b"b0")])
+    assert changed.done() and not unchanged.done()
+    assert engine.get_range(b"b/", b"b0", version, 3, False) == [(k, b"new") for k in keys[:3]]
+    assert engine._reader.changes_since(version - 1) == (version, [(b"b/", b"b0")])
+    unchanged.cancel()
+
+
 async def test_cancel_unregisters(engine, put):
     await put(engine, {b"k": b"1"})
     watches = [engine.watch(b"k", b"1") for _ in range(3)]

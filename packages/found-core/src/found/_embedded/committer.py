@@ -29,13 +29,14 @@ itself fails the outcome is unknown: 1021.
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple, Union
 
 from .._atomic import make_versionstamp, place_stamp
 from .._errors import FoundException, error
 from .collect import MIN_BUDGET, collect
-from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode
+from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode, key_ranges
 from .filelock import FileLock
 from .mutations import STAMPED_KEY, validate, write, write_sets
 from .schema import connect, meta, rows
@@ -157,13 +158,15 @@ class Committer:
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
         if plain:
-            # sorted single-key ranges, one per key: already coalesced but for a key and its
-            # successor, which may stay apart (both are still sorted and disjoint)
-            touched = write_sets(self.conn, request.mutations, version)
+            keys = write_sets(self.conn, request.mutations, version)
             removed = False
-            written_ranges = request.write_conflicts
-            same = written_ranges == touched  # usual: one write conflict per key set
-            conflicts = touched if same else coalesce(written_ranges)
+            declared = request.write_conflicts
+            if len(declared) == len(keys):  # usual: one write conflict per key set
+                touched = key_ranges(keys)
+                conflicts = touched if declared == touched else coalesce(declared)
+            else:  # e.g. a bulk load declaring its own ranges: touched as those if they cover
+                conflicts = coalesce(declared)
+                touched = conflicts if keys and _covers(conflicts, keys) else key_ranges(keys)
         else:
             written, removed = write(self.conn, request.mutations, version, stamp)
             touched = coalesce(written)
@@ -187,3 +190,12 @@ class Committer:
             (read_version, last - WINDOW),
         )
         return bool(found)
+
+
+def _covers(ranges: list[Range], keys: list[bytes]) -> bool:
+    """Whether the sorted disjoint `ranges` hold every one of the sorted unique `keys`
+    (counted by bisection: no pass over the keys)."""
+    inside = 0
+    for begin, end in ranges:
+        inside += bisect_left(keys, end) - bisect_left(keys, begin)
+    return inside == len(keys)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from itertools import repeat
-from operator import add, eq, itemgetter
+from operator import eq, itemgetter, lt
 
 from .._atomic import ATOMIC_CODES, apply_atomic, place_stamp
 from .._atomic import split_stamp_offset as _split
@@ -76,17 +76,22 @@ def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> bool:
 
 def write_sets(
     conn: sqlite3.Connection, mutations: Sequence[tuple[int, bytes, bytes]], version: int
-) -> list[Range]:
-    """Write plain sets at `version`, in key order (B-tree writes in order touch each
-    page once); the single-key ranges they touched. Sorting is stable, so the last set
-    of a key still wins."""
-    keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
+) -> list[bytes]:
+    """Write plain sets at `version`, in key order (B-tree writes in order touch each page
+    once); the keys, sorted, once each. Sorting is stable, so the last set of a key still
+    wins; mutations already in strictly increasing key order (a bulk load's, often) are
+    taken as they are, without a per-key pass in Python."""
+    keys = list(map(_KEY, mutations))
+    if all(map(lt, keys, keys[1:])):
+        keyed = list(zip(keys, repeat(version), map(_PARAM, mutations)))
+    else:
+        keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
+        keys = list(map(_BY_KEY, keyed))
+        if any(map(eq, keys, keys[1:])):  # a key set twice
+            keys = sorted(set(keys))
     conn.executemany(_PUT, keyed).close()
     after_sets(conn, keyed)
-    keys = list(map(_BY_KEY, keyed))
-    if any(map(eq, keys, keys[1:])):  # a key set twice
-        keys = sorted(set(keys))
-    return list(zip(keys, map(add, keys, repeat(b"\x00"))))
+    return keys
 
 
 def write(
