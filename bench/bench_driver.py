@@ -6,10 +6,20 @@ PyPy; it needs `cffi`, `foundationdb==7.3.79`, found installed, and a C compiler
 Both clients load the libfdb_c-compatible test library (`bindingtester/shim`, built for this
 interpreter), which serves the C API from found's embedded engine; with a real cluster the
 library's own cost would shrink and the bindings' share grow, so these ratios understate the
-differences. Each side runs in its own child process (a process has one libfdb_c network) on a
-fresh database; the two alternate for `--repeat` rounds, each starting every other round, and
-each process runs the workloads `--passes` times (the first pass warms up). The best time of
-each side is kept; the per-round ratios are printed as a range, to show the machine's noise.
+differences. The library serves both clients by the same code: a call posts to its network
+thread (a Python asyncio loop: a self-pipe write and a GIL handoff per wakeup), which runs
+the engine call at once in its queue (a task only for what waits, such as a commit) and
+completes the C future by calling the client's callback: found's driver hands the result
+to its event loop, the official binding releases the semaphore its waiting thread blocks on.
+Writes to a transaction with no pending future join its queue without waking the network
+thread, since nothing observes them before the next call on it (libfdb_c's C network thread
+takes each call as it comes; the order is the same).
+
+Each side runs in its own child process (a process has one libfdb_c network) on a fresh
+database; the two alternate for `--repeat` rounds, each starting every other round, and each
+process runs the workloads `--passes` times (the first pass warms up; on PyPy the default is
+3 passes, as its JIT takes longer to warm). The best time of each side is kept; the per-round
+ratios are printed as a range, to show the machine's noise.
 
 found goes through its public API (`found.transactional`, `found.get`, `found.set`,
 `found.query`); the official binding through `fdb.transactional`, `tr.get(...).wait()`,
@@ -202,7 +212,10 @@ def run_side(side: str, library_folder: str, passes: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=4, help="rounds (a process per side)")
-    parser.add_argument("--passes", type=int, default=2, help="passes per process (1st warms)")
+    parser.add_argument(
+        "--passes", type=int, default=3 if platform.python_implementation() == "PyPy" else 2,
+        help="passes per process (the first warms up)",
+    )  # fmt: skip
     parser.add_argument(
         "--child", nargs=3, metavar=("SIDE", "CLUSTER_FILE", "PASSES"), help=argparse.SUPPRESS
     )

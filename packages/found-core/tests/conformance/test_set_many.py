@@ -112,3 +112,31 @@ async def test_watch_fires_on_a_bulk_write(db):
     found.set_many(tx, [b"w"], [b"changed"])  # fires it: the transaction's own write
     await found.commit(tx)
     await watch
+
+
+async def test_keys_with_the_same_value_stay_independent(db):
+    """Later writes to one of many keys bulk-written with one value change that key only."""
+    keys = [b"s/%02d" % i for i in range(10)]
+    tx = found.make_transaction(db)
+    found.set_many(tx, keys)  # all b""
+    found.set(tx, b"s/01", b"one")
+    found.add(tx, b"s/02", b"\x05")
+    found.set_versionstamped_value(tx, b"s/03", b"\x00" * 10 + b"\x00\x00\x00\x00")
+    found.clear(tx, b"s/04")
+    found.set_many(tx, [b"s/05", b"s/06"], [b"", b"six"])
+    found.add(tx, b"s/05", b"\x01")
+    expected = {key: b"" for key in keys}
+    expected.update({b"s/01": b"one", b"s/02": b"\x05", b"s/05": b"\x01", b"s/06": b"six"})
+    del expected[b"s/04"]
+    del expected[b"s/03"]  # unreadable until commit
+    assert await found.get_range(tx, b"s/", b"s/03") == sorted(
+        (k, v) for k, v in expected.items() if k < b"s/03"
+    )
+    assert await found.get_range(tx, b"s/04", b"s0") == sorted(
+        (k, v) for k, v in expected.items() if k >= b"s/04"
+    )
+    await found.commit(tx)
+    check = found.make_transaction(db)
+    rows = dict(await found.get_range(check, b"s/", b"s0"))
+    assert len(rows.pop(b"s/03")) == 10  # the versionstamp
+    assert rows == expected

@@ -11,6 +11,7 @@ range read (§6.2).
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, Optional
 
 from .._errors import error
@@ -116,7 +117,12 @@ def _cut(
 ) -> tuple[int, int]:
     """How many of `rows` the page takes before a limit stops it (the row reaching a limit
     included: at most `need` rows, until the page's cost reaches `byte_limit`), with the
-    cost so far; (-1, cost) when no limit is reached."""
+    cost so far; (-1, cost) when no limit is reached. The usual case, rows well within the
+    byte limit, is summed in C; only a page the byte limit cuts is walked row by row."""
+    taken = rows if len(rows) <= need else rows[:need]
+    total = spent + sum(map(len, chain.from_iterable(taken))) + 8 * len(taken)
+    if total < byte_limit:
+        return (need if len(rows) >= need else -1), total
     for count, (key, value) in enumerate(rows, 1):
         spent += len(key) + len(value) + 8
         if spent >= byte_limit or count >= need:

@@ -18,21 +18,27 @@ are sorted, disjoint, non-adjacent intervals.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import Optional
 
 from .._atomic import apply_atomic
 
 
 class Entry:
-    """What the transaction wrote to one key."""
+    """What the transaction wrote to one key.
 
-    __slots__ = ("independent", "ops", "unreadable", "value")
+    A `shared` entry (an independent value, no ops) may stand for many keys written by
+    `WriteMap.set_many`; the write map replaces it instead of changing it. `ops` is an empty
+    tuple until an atomic operation needs a list: fewer objects per written key."""
+
+    __slots__ = ("independent", "ops", "shared", "unreadable", "value")
 
     def __init__(self, value: Optional[bytes]) -> None:
         self.independent = True
         self.value = value
-        self.ops: list[tuple[int, bytes]] = []
+        self.ops: Sequence[tuple[int, bytes]] = ()
         self.unreadable = False
+        self.shared = False
 
     def resolve(self, existing: Optional[bytes]) -> Optional[bytes]:
         """The key's value given the database value `existing` (ignored when independent)."""
@@ -70,8 +76,11 @@ class WriteMap:
     # -- writes ------------------------------------------------------------------------------
 
     def _entry(self, key: bytes) -> Entry:
+        """The key's entry, to change in place (a new one if absent or shared)."""
         entry = self.entries.get(key)
-        if entry is None:
+        if entry is not None and entry.shared:
+            entry = self.entries[key] = Entry(entry.value)
+        elif entry is None:
             entry = Entry(None)
             if not self.in_clear(key):
                 entry.independent = False
@@ -92,15 +101,24 @@ class WriteMap:
                 self._sorted = False
             keys.append(key)
             return
+        if entry.shared:
+            self.entries[key] = Entry(value)
+            return
         entry.independent = True
         entry.unreadable = False
         entry.value = value
-        entry.ops = []
+        entry.ops = ()
 
     def set_many(self, keys: list[bytes], values: list[bytes]) -> None:
         """`set` of each key to its value, in order (the last value of a repeated key wins),
-        in a few C-level passes: what a bulk load pays per key is one `Entry`."""
-        fresh = dict(zip(keys, map(Entry, values)))
+        in a few C-level passes. Keys written with the same value share one `Entry` when
+        values repeat (an index load writes b"" everywhere): no object per key then."""
+        distinct = set(values)
+        if len(distinct) * 2 <= len(values):
+            shared = {value: _shared(value) for value in distinct}
+            fresh = dict(zip(keys, map(shared.__getitem__, values)))
+        else:
+            fresh = dict(zip(keys, map(Entry, values)))
         entries = self.entries
         if entries:
             added = [key for key in fresh if key not in entries]
@@ -119,8 +137,10 @@ class WriteMap:
             return
         if entry.independent:
             entry.value = apply_atomic(op, entry.value, param)
-        else:
+        elif type(entry.ops) is list:
             entry.ops.append((op, param))
+        else:
+            entry.ops = [(op, param)]  # the first op (a new entry's ops is an empty tuple)
 
     def set_unreadable(self, key: bytes) -> None:
         """Mark `key` as written with bytes known only at commit (versionstamped value)."""
@@ -128,7 +148,7 @@ class WriteMap:
         entry.independent = True
         entry.unreadable = True
         entry.value = None
-        entry.ops = []
+        entry.ops = ()
 
     def add_unreadable_range(self, begin: bytes, end: bytes) -> None:
         self.unreadable_ranges.append((begin, end))
@@ -201,3 +221,9 @@ class WriteMap:
         if cursor < end:
             parts.append((cursor, end))
         return parts
+
+
+def _shared(value: bytes) -> Entry:
+    entry = Entry(value)
+    entry.shared = True
+    return entry
