@@ -121,3 +121,17 @@ async def test_reads_stay_exact_when_collection_empties_the_history(engine, cloc
     assert engine.stats()["history_rows"] == 1
     latest = engine.latest_version()
     assert engine.get_range(b"", b"\xff", latest, 0, False) == [(b"k", b"c"), (b"other", b"x")]
+
+
+async def test_a_hot_key_reads_exact_at_every_version(engine, put):
+    """A key changed more often than the walk back takes steps is read by the walk forward."""
+    states = []
+    for step in range(20):
+        pairs = {b"hot": b"%d" % step, b"cold/%d" % step: b"x"}
+        if step == 7:
+            pairs[b"hot"] = None
+        states.append((await put(engine, pairs), None if step == 7 else b"%d" % step))
+    for version, value in states:
+        assert engine.get(b"hot", version) == value
+        expected = [(b"hot", value)] if value is not None else []
+        assert engine.get_range(b"hot", b"hou", version, 0, False) == expected

@@ -5,7 +5,8 @@ the read version v, the key's past is found by walking back through its before-i
 history row of the key in commit w (if the key had a value just before w) holds that value
 and the version that wrote it, which is the key's previous change; and so on until a value
 written at or before v (the answer), or a commit that created the key (nothing before it).
-Each step reads the rows of one commit, located by the log's ``history_to`` ids.
+Each step reads the rows of one commit, located by the log's ``history_to`` ids; a key
+changed more than a few times since v is read by the walk forward below instead.
 
 Keys leave ``kv`` only when cleared, and the log counts the commits that removed a key
 (``log.clears``, cumulative). When no commit in (v, w) removed a key, a key created at w
@@ -26,6 +27,7 @@ from typing import Optional
 from .schema import rows
 
 _NEVER = 9223372036854775807  # a version above every commit
+_STEPS = 4  # steps back before walking forward instead
 _KEY = itemgetter(0)
 _KV = "SELECT version, value FROM kv WHERE key = ?"
 _KV_RANGE = "SELECT key, version, value FROM kv WHERE key >= ? AND key < ? ORDER BY key {0} LIMIT ?"
@@ -74,14 +76,18 @@ def _walk_back(
 ) -> tuple[Optional[bytes], int]:
     """From the key's value written at `wrote` (> `version`), back through its
     before-images: (the value at `version`, 0) when found, else (None, the version that
-    created the key after `version`)."""
-    while True:
+    created the key after `version`). A key changed more than `_STEPS` times since is read
+    by the walk forward instead (its first row after `version`, which is exact on its own:
+    cheap for such a key, as its first change comes early)."""
+    for _ in range(_STEPS):
         prior = rows(conn, _IN_COMMIT, (wrote, wrote, wrote, key))
         if not prior:
             return None, wrote
         wrote, value = prior[0]
         if wrote <= version:
             return value, 0
+    first = rows(conn, _FIRST, (version, wrote, key, version))
+    return (first[0][1] if first and first[0][0] <= version else None), 0
 
 
 def value_at(conn: sqlite3.Connection, key: bytes, version: int) -> Optional[bytes]:
