@@ -126,7 +126,7 @@ async def test_reads_stay_exact_when_collection_empties_the_history(engine, cloc
 async def test_a_hot_key_reads_exact_at_every_version(engine, put):
     """A key changed more often than the walk back takes steps is read by the walk forward."""
     states = []
-    for step in range(20):
+    for step in range(40):
         pairs = {b"hot": b"%d" % step, b"cold/%d" % step: b"x"}
         if step == 7:
             pairs[b"hot"] = None

@@ -6,7 +6,7 @@ history row of the key in commit w (if the key had a value just before w) holds 
 and the version that wrote it, which is the key's previous change; and so on until a value
 written at or before v (the answer), or a commit that created the key (nothing before it).
 Each step reads the rows of one commit, located by the log's ``history_to`` ids; a key
-changed more than a few times since v is read by the walk forward below instead.
+changed many times since v is read by the walk forward below instead.
 
 Keys leave ``kv`` only when cleared, and the log counts the commits that removed a key
 (``log.clears``, cumulative). When no commit in (v, w) removed a key, a key created at w
@@ -27,7 +27,7 @@ from typing import Optional
 from .schema import rows
 
 _NEVER = 9223372036854775807  # a version above every commit
-_STEPS = 4  # steps back before walking forward instead
+_STEPS = 16  # steps back before walking forward instead
 _KEY = itemgetter(0)
 _KV = "SELECT version, value FROM kv WHERE key = ?"
 _KV_RANGE = "SELECT key, version, value FROM kv WHERE key >= ? AND key < ? ORDER BY key {0} LIMIT ?"
