@@ -26,31 +26,25 @@ Guarantees (module docstrings of `schema`, `versions`, `reader`, `conflicts`, `c
 - size estimates and split points come from a byte sample (`sample`), not a range scan.
 
 Threading: reads, `watch` and `latest_version` run on the caller's thread (the event loop) on
-a connection of their own; commits run in one worker thread on another connection.
+a connection of their own; commits run in one worker thread on another connection, fed by the
+`groupcommit.GroupCommit` base class.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import threading
-from collections import deque
-from queue import SimpleQueue
-from typing import Any, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
-from .._errors import FoundException, error
+from .._errors import error
 from . import schema
-from .committer import Committer, Request, Result
-from .conflicts import Range, coalesce
+from .committer import Committer
+from .conflicts import Range
 from .engine_watches import Watches
 from .filelock import FileLock
+from .groupcommit import GroupCommit
 from .reader import Reader
 from .versions import Clock, wall_clock
-
-#: Most transactions written in one SQLite transaction (the stamp's batch order is 16 bits).
-MAX_BATCH = 1024
-#: Event loop iterations a finished batch waits for its callers' next commits.
-_GATHER_HOPS = 4
 
 
 class Mutation(NamedTuple):
@@ -65,7 +59,7 @@ class Mutation(NamedTuple):
     param: bytes
 
 
-class Engine:
+class Engine(GroupCommit):
     """One open embedded database directory (see the module docstring)."""
 
     def __init__(self, directory: str, clock: Clock, poll_interval: float):
@@ -85,19 +79,8 @@ class Engine:
                 self._committer.close()
             self._lock.close()
             raise
-        # The commit worker: jobs are (function, argument, callback(result, error)); None
-        # stops it. A plain thread and queue: one put and one call_soon_threadsafe per batch.
-        self._jobs: SimpleQueue[Optional[tuple[Any, Any, Any]]] = SimpleQueue()
-        self._worker = threading.Thread(target=_work, args=(self._jobs,), name="found-commit")
-        self._worker.daemon = True
-        self._worker.start()
-        self._queue: deque[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = deque()
-        self._busy = False
-        self._batch_loop: Optional[asyncio.AbstractEventLoop] = None
         self._closed = False
-        #: (a committed version, the engine clock when it was known to be the newest): GRVs
-        #: and this process's commits renew it; a blind write may take it as its read version.
-        self.known: tuple[int, int] = (0, 0)
+        self._start_worker()
         reader = self._reader
         # The hot reads skip this class's forwarding frame (the methods below document them).
         self.get = reader.get  # type: ignore[method-assign]
@@ -124,21 +107,12 @@ class Engine:
         if self._closed:
             return
         self._closed = True
-        while self._queue:
-            _, future = self._queue.popleft()
-            _settle(future, exc=error(1000, "the database was closed"))
+        self._fail_queued()
         self._watches.fail_all(error(1000, "the database was closed"))
         committer, self._committer = self._committer, None
-        if committer is not None:
-            self._jobs.put((committer.close, None, None))
-        self._jobs.put(None)
-        self._worker.join()
+        self._stop_worker(committer)
         self._reader.close()  # later reads fail with 1000
         self._lock.close()
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise error(1000, "the database is closed")
 
     # -- reads (on the event loop thread, see `reader`) ------------------------------------
 
@@ -198,98 +172,6 @@ class Engine:
         lists = list(mutations), list(read_conflicts), list(write_conflicts)
         return await self.submit(read_version, *lists)
 
-    def submit(
-        self,
-        read_version: int,
-        mutations: list[Any],
-        read_conflicts: list[Range],
-        write_conflicts: list[Range],
-    ) -> asyncio.Future[tuple[int, bytes]]:
-        """`commit` as a future of the running loop, for a caller that awaits it directly
-        (no task of its own). The lists become the engine's: the caller must not change
-        them afterwards. Cancelling the future before its batch starts drops the commit."""
-        self._check_open()
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[tuple[int, bytes]] = loop.create_future()
-        if not mutations and not write_conflicts:
-            future.set_result((-1, b""))
-            return future
-        request = Request(read_version, mutations, read_conflicts, write_conflicts)
-        self._queue.append((request, future))
-        if self._busy and self._batch_loop is not None and self._batch_loop.is_closed():
-            # The loop that ran the last batch closed before hearing back: its waiters are
-            # gone, so its bookkeeping would never finish. The worker thread is idle or about
-            # to be (it serializes batches), so a new batch can be queued behind it.
-            self._busy = False
-        if not self._busy:
-            self._next_batch(loop)
-        return future
-
-    def _next_batch(self, loop: asyncio.AbstractEventLoop) -> None:
-        batch: list[tuple[Request, asyncio.Future[tuple[int, bytes]]]] = []
-        while self._queue and len(batch) < MAX_BATCH:
-            request, future = self._queue.popleft()
-            # A cancelled caller's commit is dropped before it starts, and so is one whose
-            # event loop is gone.
-            if not future.done() and not future.get_loop().is_closed():
-                batch.append((request, future))
-        if not batch or self._committer is None:
-            return
-        self._busy = True
-        self._batch_loop = loop
-
-        def finished(results: Optional[list[Result]], failure: Optional[BaseException]) -> None:
-            try:
-                loop.call_soon_threadsafe(self._batch_done, loop, batch, results, failure)
-            except RuntimeError:  # the loop closed meanwhile; `commit` recovers on next use
-                pass
-
-        self._jobs.put((self._committer.run, [request for request, _ in batch], finished))
-
-    def _batch_done(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        batch: list[Any],
-        results: Optional[list[Result]],
-        failure: Optional[BaseException],
-    ) -> None:
-        touched: list[Range] = []
-        if failure is not None:
-            for _, future in batch:
-                _settle(future, exc=_fresh(failure))
-        else:
-            newest = 0
-            for (_, future), result in zip(batch, results or ()):
-                if isinstance(result, Exception):
-                    _settle(future, exc=result)
-                else:
-                    newest = result.version
-                    _settle(future, value=(newest, result.stamp))
-                    touched.extend(result.touched)
-            if newest > self.known[0]:
-                self.known = (newest, self.clock())
-        if touched and self._watches.active:
-            self._watches.notify(coalesce(touched))
-        loop.call_soon(self._resume, loop, len(batch), _GATHER_HOPS)
-
-    def _resume(self, loop: asyncio.AbstractEventLoop, previous: int, hops: int) -> None:
-        """Start the next batch, after letting the callers just woken commit again.
-
-        Callers whose commit completed usually commit again within a few event loop
-        iterations; starting the next batch at once would write the first of them alone and
-        the rest one fsync later. So the committer stays busy for up to `hops` iterations,
-        or until as many commits as the last batch held are queued. No clock is involved.
-        """
-        if self._closed:
-            self._busy = False
-            return
-        if hops and len(self._queue) < previous:
-            loop.call_soon(self._resume, loop, previous, hops - 1)
-            return
-        self._busy = False
-        if self._queue:
-            self._next_batch(loop)
-
     # -- watches -------------------------------------------------------------------------
 
     def watch(self, key: bytes, value: Optional[bytes]) -> asyncio.Future[None]:
@@ -307,42 +189,3 @@ class Engine:
     def stats(self) -> dict[str, int]:
         """Row counts of the storage tables (to watch the collector at work)."""
         return self._reader.stats()
-
-
-def _work(jobs: SimpleQueue[Optional[tuple[Any, Any, Any]]]) -> None:
-    """The commit worker thread: run jobs in order, report each to its callback."""
-    while True:
-        job = jobs.get()
-        if job is None:
-            return
-        function, argument, callback = job
-        if callback is None:  # closing: nobody waits
-            function()
-            continue
-        try:
-            result = function(argument)
-        except BaseException as exc:  # reported to the waiters, not lost in the thread
-            callback(None, exc)
-        else:
-            callback(result, None)
-
-
-def _settle(
-    future: asyncio.Future[Any], value: Any = None, exc: Optional[BaseException] = None
-) -> None:
-    """Complete `future` unless its waiter already gave up (cancelled, or loop closed)."""
-    if future.done() or future.get_loop().is_closed():
-        return
-    if exc is not None:
-        future.set_exception(exc)
-    else:
-        future.set_result(value)
-
-
-def _fresh(exc: BaseException) -> BaseException:
-    """A copy of a batch-wide failure for each waiter (so they do not share a traceback)."""
-    if isinstance(exc, FoundException):
-        copy = error(exc.code, exc.message)
-        copy.__cause__ = exc.__cause__
-        return copy
-    return exc

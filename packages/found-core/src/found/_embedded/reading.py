@@ -123,7 +123,9 @@ class Reading:
         conflict range `ranges.range_conflict` would give for these selectors."""
         version = self._read_version
         engine = self._engine
-        if version is None or not self._granted or engine.clock() - self._version_at >= TRUSTED:
+        if version is None:
+            version = self._version()  # a GRV just now: nothing to check
+        elif not self._granted or engine.clock() - self._version_at >= TRUSTED:
             version = self._fresh_version()  # else granted < 2 s ago: see `_fresh_version`
         self._had_io = True
         page, more, cost = db_page(
