@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from .._errors import FoundException, error
 from . import special
 from .attempt import METADATA_VERSION_KEY
+from .metadata import Metadata
 from .ranges import page_limits, range_conflict, read_page
 from .reading import RANGE_OVERHEAD, TRUSTED
 from .retry import INITIAL_BACKOFF, RETRYABLE, retry_delay
@@ -33,15 +34,12 @@ from .txoptions import (
     tx_param_kind,
 )
 from .watches import running_loop
-from .writes import Writes
 
 if TYPE_CHECKING:
     from .database import EmbeddedDatabase
 
-_ADDRESS = b"127.0.0.1:4500"
 
-
-class EmbeddedTransaction(Writes):
+class EmbeddedTransaction(Metadata):
     """One transaction of an `EmbeddedDatabase` (see the module docstring)."""
 
     def __init__(self, database: EmbeddedDatabase) -> None:
@@ -213,34 +211,6 @@ class EmbeddedTransaction(Writes):
             if conflict is not None:
                 self._read_conflict(*conflict)
         return page, more
-
-    async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
-        """The engine's estimate of the bytes stored in `[begin, end)`."""
-        self._check()
-        if begin > end:
-            raise error(2005)
-        return int(self._engine.estimated_range_size_bytes(begin, end))
-
-    async def get_range_split_points(
-        self, begin: bytes, end: bytes, chunk_size: int
-    ) -> list[bytes]:
-        """Keys splitting `[begin, end)` into chunks of about `chunk_size` bytes."""
-        self._check()
-        if begin > end:
-            raise error(2005)
-        if chunk_size <= 0:
-            raise error(2000)
-        return list(self._engine.range_split_points(begin, end, chunk_size))
-
-    async def get_addresses_for_key(self, key: bytes) -> list[bytes]:
-        """The one local "storage server" address: the embedded engine is in-process."""
-        self._check()
-        return [_ADDRESS]
-
-    async def get_approximate_size(self) -> int:
-        """The transaction's size so far, counted as FoundationDB's client counts it."""
-        self._check(commit_ok=True)
-        return self._approx_size
 
     def watch(self, key: bytes) -> asyncio.Future[None]:
         """A future resolved when `key` changes (see `watches`); errors arrive through it."""
