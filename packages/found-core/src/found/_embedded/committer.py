@@ -31,7 +31,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import NamedTuple, Union
+from typing import NamedTuple, Optional, Union
 
 from .._atomic import make_versionstamp, place_stamp
 from .._errors import FoundException, error
@@ -49,6 +49,8 @@ _LOG = (
     " VALUES (?, ?, ?, IFNULL((SELECT MAX(id) FROM history), 0) + 1, IFNULL((SELECT clears"
     " FROM log ORDER BY version DESC LIMIT 1), (SELECT clears_floor FROM meta)) + ?)"
 )
+# Changes when another connection (of any process) commits; never for this one's commits.
+_DATA_VERSION = "PRAGMA data_version"
 #: Batches between runs of the log collector.
 GC_EVERY = 16
 #: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
@@ -86,6 +88,11 @@ class Committer:
         self.recent = RecentWrites()
         self._debt = 0  # mutations committed since the log collector last ran
         self._batches = 0  # batches since the log collector last ran
+        # (newest version, log_floor, oldest log version) after this connection's last
+        # commit, and the connection's data_version then: while no other connection has
+        # committed since (the pragma is unchanged), `meta` need not be read again.
+        self._meta: Optional[tuple[int, int, Optional[int]]] = None
+        self._data_version = -1
 
     def close(self) -> None:
         """Close the write connection (called in the worker thread after the last batch)."""
@@ -98,8 +105,9 @@ class Committer:
             mark = self.recent.mark()
             try:
                 rows(conn, "BEGIN IMMEDIATE")
-                results, horizon = self._apply_batch(batch)
+                results, horizon, after = self._apply_batch(batch)
             except BaseException as exc:
+                self._meta = None
                 if conn.in_transaction:
                     rows(conn, "ROLLBACK")
                 self.recent.rollback(mark)
@@ -109,16 +117,27 @@ class Committer:
             try:
                 rows(conn, "COMMIT")
             except sqlite3.Error as exc:
+                self._meta = None
                 if conn.in_transaction:
                     rows(conn, "ROLLBACK")
                 self.recent.rollback(mark)
                 raise error(1021) from exc
+            self._meta = after
         self.recent.prune(horizon)
         return results
 
-    def _apply_batch(self, batch: Sequence[Request]) -> tuple[list[Result], int]:
+    def _apply_batch(
+        self, batch: Sequence[Request]
+    ) -> tuple[list[Result], int, Optional[tuple[int, int, Optional[int]]]]:
+        """Apply `batch` inside the open write transaction: the results, the horizon, and
+        the stored (newest, log_floor, oldest) once it commits (None: unknown)."""
         conn = self.conn
-        last, log_floor, oldest = meta(conn)
+        data_version = rows(conn, _DATA_VERSION)[0][0]
+        known = self._meta
+        if known is None or data_version != self._data_version:
+            known = meta(conn)
+            self._data_version = data_version
+        last, log_floor, oldest = known
         if self.recent.newest < last:
             self.recent.load(conn)
         results: list[Result] = []
@@ -133,14 +152,17 @@ class Committer:
             last = outcome.version
             self._debt += len(request.mutations)
         horizon = last - WINDOW
+        after: Optional[tuple[int, int, Optional[int]]] = known
         if last != first:
             self._batches += 1
+            after = (last, log_floor, oldest if oldest is not None else results_first(results))
             due = oldest is not None and oldest <= horizon
             late = oldest is not None and oldest <= horizon - GC_LATE
             if due and (self._batches >= GC_EVERY or late):
                 collect(conn, horizon, log_floor, MIN_BUDGET + 2 * self._debt)
                 self._debt = self._batches = 0
-        return results, horizon
+                after = None  # the oldest log row moved: read it again
+        return results, horizon, after
 
     def _one(self, request: Request, order: int, last: int, log_floor: int) -> Outcome:
         read_version = request.read_version
@@ -190,6 +212,11 @@ class Committer:
             (read_version, last - WINDOW),
         )
         return bool(found)
+
+
+def results_first(results: list[Result]) -> int:
+    """The version of the first committed transaction among `results` (one exists)."""
+    return next(r.version for r in results if isinstance(r, Outcome))
 
 
 def _covers(ranges: list[Range], keys: list[bytes]) -> bool:
