@@ -19,7 +19,7 @@ from ._template import PROBE_PAGE, Bindings, Template, _pack_one, read_all
 
 __all__ = ["CONCURRENT_PROBES", "Join"]
 
-_EXACT = found.STREAMING_MODE_EXACT
+_EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for byte keys
 
 #: Probes of one page issued at once, when the backend answers reads asynchronously.
 CONCURRENT_PROBES = 64

@@ -51,7 +51,7 @@ from ._sizes import COUNT, COUNT_FAR, COUNT_MORE, ESTIMATE, Sizes
 from ._store import NStore
 from ._template import Bindings, Pairs, Template
 
-_EXACT = found.STREAMING_MODE_EXACT
+_EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for byte keys
 
 
 async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:

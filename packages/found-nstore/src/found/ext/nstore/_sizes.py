@@ -16,7 +16,7 @@ import found
 from ._store import NStore, Variable
 from ._template import Pairs, Template
 
-_EXACT = found.STREAMING_MODE_EXACT
+_EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for byte keys
 
 #: Keys counted per pattern at first, then (only to break ties) at most PLAN_LIMIT.
 FIRST_COUNT = 32

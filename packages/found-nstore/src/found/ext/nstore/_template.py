@@ -25,7 +25,7 @@ FIRST_PAGE = 1_000
 MAX_PAGE = 16_000
 #: Rows of the first read of a join's probe (most probes match a few rows).
 PROBE_PAGE = 256
-_EXACT = found.STREAMING_MODE_EXACT
+_EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for byte keys
 
 
 async def key_pages(
