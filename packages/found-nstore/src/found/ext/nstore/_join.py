@@ -75,21 +75,21 @@ async def _one_known_one_free(
     a string is packed and decoded straight, as `_pack_one` and `_lasts` do). The last
     match of a binding extends the join's own dict instead of a copy."""
     head, known, name = template.head, template.tail[0], template.free[0][1]
+    string_head = head + b"\x02"
     get_range, unpack = found.get_range, found.unpack
     for bindings in page:
         value = bindings[known]
         if type(value) is str and "\x00" not in value and value.isascii():
-            prefix = head + b"\x02" + value.encode() + b"\x00"
+            prefix = string_head + value.encode() + b"\x00"
         else:
             prefix = head + _pack_one(value)
-        pairs = await get_range(tx, prefix, prefix + b"\xff", limit=PROBE_PAGE, mode=_EXACT)
+        pairs = await get_range(tx, prefix, prefix + b"\xff", PROBE_PAGE, False, _EXACT)
         if not pairs:
             continue
         if len(pairs) == PROBE_PAGE:  # a full first page: `read_all` reads on
             pairs = await read_all(tx, prefix)
         skip = len(prefix)
-        last = len(pairs) - 1
-        for i, (key, _) in enumerate(pairs):
+        for key, _ in pairs:
             if key[skip] == 0x02 and key.find(b"\x00", skip + 1) == len(key) - 1:
                 try:
                     value = key[skip + 1 : -1].decode()
@@ -97,9 +97,13 @@ async def _one_known_one_free(
                     value = unpack(key, skip)[0]  # raises, naming the offset
             else:
                 value = unpack(key, skip)[0]
-            extended = bindings if i == last else bindings.copy()
-            extended[name] = value
-            out.append(extended)
+            if key is pairs[-1][0]:  # the last match: the join's own dict
+                bindings[name] = value
+                out.append(bindings)
+            else:
+                extended = bindings.copy()
+                extended[name] = value
+                out.append(extended)
 
 
 class Join:
