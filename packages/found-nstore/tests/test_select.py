@@ -528,3 +528,26 @@ async def test_queries_of_one_shape_share_their_static_plan(db, monkeypatch):
 
     assert len(await found.transactional(db, single)) == 10
     assert len(store.queries) == 1  # the bound: the older shape was forgotten
+
+
+async def test_join_probe_matching_more_than_one_page(db, monkeypatch):
+    """A probe whose matches fill its first read reads on: every match is joined, each in
+    its own bindings dict ("a-leaf" comes first: its probe tells the join's mode, and the
+    hub's goes through the inlined probe)."""
+    from found.ext.nstore import _join
+
+    monkeypatch.setattr(_join, "PROBE_PAGE", 8)
+    store = nstore.make("fanout", ("test-fanout", uuid.uuid4()), 3)
+    facts = [("hub", "type", "T"), ("a-leaf", "type", "T")]
+    facts += [("hub", "knows", f"n{i:02}") for i in range(20)] + [("a-leaf", "knows", "x")]
+    await nstore.load(db, store, facts)
+
+    async def scenario(tx):
+        patterns = [(var("s"), "type", "T"), (var("s"), "knows", var("o"))]
+        return [b async for b in nstore.query(tx, store, *patterns, ordered=True)]
+
+    got = await found.transactional(db, scenario)
+    assert sorted((b["s"], b["o"]) for b in got) == sorted(
+        [("hub", f"n{i:02}") for i in range(20)] + [("a-leaf", "x")]
+    )
+    assert len({id(b) for b in got}) == len(got)
