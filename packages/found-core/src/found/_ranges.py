@@ -218,6 +218,8 @@ async def get_range(
     """Every `(key, value)` pair of `[begin, end)` as a list (0.13's eager range read);
     `reverse` sets the order, `limit=0` means no limit."""
     code = _WANT_ALL if mode is StreamingMode.WANT_ALL else mode
+    if type(code) is not int and isinstance(code, StreamingMode):
+        code = int(code)  # EXACT, SMALL, ... given as members take the fast path too
     if (
         type(begin) is bytes
         and type(end) is bytes
