@@ -114,14 +114,17 @@ def _bind_bytes_directly() -> None:
     parameter it first looks for an adapter: a registry miss, then ``PrepareProtocol.__adapt__``
     (an AttributeError built and discarded), then ``bytes.__conform__``: some 2,000
     instructions per key or value, more than SQLite spends on a point lookup. An identity
-    adapter (``bytes(b) is b`` for exact bytes) ends the search at the registry: the bound
-    value and every other program's results are unchanged. An adapter somebody registered
-    for ``bytes`` is left alone. CPython only: PyPy's sqlite3 binds bytes directly, and
-    registering an adapter for any base type there sends every parameter through adaptation.
+    adapter ends the search at the registry: the bound value and every other program's
+    results are unchanged. ``bytes.__bytes__`` (Python 3.11+) returns an exact bytes object
+    itself for some 700 instructions less per parameter than ``bytes(b)`` (which parses
+    arguments and looks ``__bytes__`` up first); older versions use ``bytes``. An adapter
+    somebody registered for ``bytes`` is left alone. CPython only: PyPy's sqlite3 binds bytes
+    directly, and registering an adapter for any base type there sends every parameter
+    through adaptation.
     """
     key = (bytes, sqlite3.PrepareProtocol)
     if sys.implementation.name == "cpython" and key not in sqlite3.adapters:
-        sqlite3.register_adapter(bytes, bytes)
+        sqlite3.register_adapter(bytes, getattr(bytes, "__bytes__", bytes))
 
 
 _bind_bytes_directly()
