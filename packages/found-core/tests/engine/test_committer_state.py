@@ -44,12 +44,25 @@ async def test_two_engines_take_turns(directory, clock, put):
         # a read in one engine conflicts with a write committed through the other
         read_version = first.latest_version()
         await put(second, {b"k/1": b"new"})
+        clock.advance(0.01)  # a fresh version: no clash with the other engine's to give it away
         try:
             await put(first, {b"k/2": b"y"}, read_version=read_version, reads=[point(b"k/1")])
         except FoundException as exc:
             assert exc.code == 1020
         else:
             raise AssertionError("the other engine's write did not conflict")
+        # a blind write from a read version older than the other engine's newest commit: the
+        # committer learns of that commit only when it writes its log row
+        old = first.latest_version()
+        newer = await put(second, {b"k/3": b"second"})
+        clock.advance(0.01)
+        mine = await put(first, {b"k/4": b"first"}, read_version=old)
+        assert mine > newer
+        latest = second.latest_version()
+        assert second.get_range(b"k/3", b"k/5", latest, 0, False) == [
+            (b"k/3", b"second"),
+            (b"k/4", b"first"),
+        ]
         assert first.check_consistency() == []
     finally:
         first.close()
