@@ -21,9 +21,10 @@ def _make_file(directory: str, user_version: int, table: str) -> None:
         conn.close()
 
 
-def test_an_older_format_is_refused(directory):
-    _make_file(directory, 1, "CREATE TABLE kv (key BLOB, version INTEGER, value BLOB)")
-    with pytest.raises(schema.FormatError, match="format 1 cannot be opened"):
+@pytest.mark.parametrize("old", [1, 4])
+def test_an_older_format_is_refused(directory, old):
+    _make_file(directory, old, "CREATE TABLE kv (key BLOB, version INTEGER, value BLOB)")
+    with pytest.raises(schema.FormatError, match=f"format {old} cannot be opened"):
         Engine.open(directory)
 
 

@@ -1,4 +1,4 @@
-"""Reads at older versions go through the history table (format 4): they must see exactly
+"""Reads at older versions go through the history table (format 4 on): they must see exactly
 the data of their version while later commits set, clear and re-create the same keys."""
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The SQLite file of an embedded database: its tables, connections and creation.
 
 One directory holds one database: ``data.sqlite3`` (with its ``-wal`` / ``-shm`` companions)
-and ``lock`` (the commit lock, see `filelock`). Tables (storage format 4):
+and ``lock`` (the commit lock, see `filelock`). Tables (storage format 5; format 4 had a
+BEFORE UPDATE trigger, which makes SQLite look the row up again after the trigger ran):
 
 ``kv(key, version, value)``
     The latest value of every live key and the commit that wrote it, ``WITHOUT ROWID`` so
@@ -64,7 +65,7 @@ from typing import Any, Optional
 
 from .versions import WINDOW
 
-FORMAT = 4
+FORMAT = 5
 DATA_FILE = "data.sqlite3"
 LOCK_FILE = "lock"
 
@@ -75,7 +76,9 @@ _TABLES = (
     " key BLOB NOT NULL, version INTEGER NOT NULL, value BLOB NOT NULL)",
     # A set of a key that has a value records the before-image (not for a second write of
     # the key by the same commit: the first one recorded the value it had before the commit).
-    "CREATE TRIGGER IF NOT EXISTS kv_before BEFORE UPDATE ON kv"
+    # AFTER, not BEFORE: OLD still holds the replaced row, and SQLite need not seek the kv
+    # row again after the trigger (26k fewer instructions per 10-key commit).
+    "CREATE TRIGGER IF NOT EXISTS kv_history AFTER UPDATE ON kv"
     " WHEN OLD.version < NEW.version BEGIN"
     " INSERT INTO history (until, key, version, value)"
     " VALUES (NEW.version, OLD.key, OLD.version, OLD.value); END",
