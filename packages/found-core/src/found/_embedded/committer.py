@@ -43,26 +43,18 @@ from .schema import connect, meta, rows
 from .versions import WINDOW, Clock, next_version, too_old
 
 # The log row, after the commit's mutations: the next history id is where its rows end;
-# the count of commits that removed a key grows by ? (0 or 1). The conflicts (the third ?)
-# are NULL, which the NOT NULL constraint refuses, unless the newest log row is the one
-# the committer expects (the first ?, NULL for an empty log): otherwise another connection
-# committed since the state the committer remembers (`_Stale`). (A WHERE clause would make
-# SQLite copy the row through a temporary table, as it reads the table it inserts into.)
+# the count of commits that removed a key grows by ? (0 or 1).
 _LOG = (
     "INSERT INTO log (version, conflicts, touched, history_to, clears)"
-    " VALUES (?, CASE WHEN (SELECT MAX(version) FROM log) IS ? THEN ? END, ?,"
-    " IFNULL((SELECT MAX(id) FROM history), 0) + 1, IFNULL((SELECT clears"
+    " VALUES (?, ?, ?, IFNULL((SELECT MAX(id) FROM history), 0) + 1, IFNULL((SELECT clears"
     " FROM log ORDER BY version DESC LIMIT 1), (SELECT clears_floor FROM meta)) + ?)"
 )
+# Changes when another connection (of any process) commits; never for this one's commits.
+_DATA_VERSION = "PRAGMA data_version"
 #: Batches between runs of the log collector.
 GC_EVERY = 16
 #: Versions (0.5 s) collectable log rows may wait before the next commit collects regardless.
 GC_LATE = 500_000
-
-
-class _Stale(Exception):
-    """The remembered state is out of date: another connection committed since; the batch
-    is rolled back and applied again from the stored state."""
 
 
 class Request(NamedTuple):
@@ -97,12 +89,10 @@ class Committer:
         self._debt = 0  # mutations committed since the log collector last ran
         self._batches = 0  # batches since the log collector last ran
         # (newest version, log_floor, oldest log version) after this connection's last
-        # commit. Used without reading it again: every commit by another connection adds a
-        # newer log row, which each log insert checks for (`_LOG`), and until that insert
-        # a stale state can only err towards accepting a transaction (see `run`).
+        # commit, and the connection's data_version then: while no other connection has
+        # committed since (the pragma is unchanged), `meta` need not be read again.
         self._meta: Optional[tuple[int, int, Optional[int]]] = None
-        self._cached = False  # the batch being applied started from `_meta`
-        self._newest_log: Optional[int] = None  # the newest log row the next insert expects
+        self._data_version = -1
 
     def close(self) -> None:
         """Close the write connection (called in the worker thread after the last batch)."""
@@ -115,14 +105,7 @@ class Committer:
             mark = self.recent.mark()
             try:
                 rows(conn, "BEGIN IMMEDIATE")
-                try:
-                    results, horizon, after = self._apply_batch(batch)
-                except _Stale:  # once at most: the second run reads the stored state
-                    rows(conn, "ROLLBACK")
-                    self.recent.rollback(mark)
-                    self._meta = None
-                    rows(conn, "BEGIN IMMEDIATE")
-                    results, horizon, after = self._apply_batch(batch)
+                results, horizon, after = self._apply_batch(batch)
             except BaseException as exc:
                 self._meta = None
                 if conn.in_transaction:
@@ -149,12 +132,12 @@ class Committer:
         """Apply `batch` inside the open write transaction: the results, the horizon, and
         the stored (newest, log_floor, oldest) once it commits (None: unknown)."""
         conn = self.conn
+        data_version = rows(conn, _DATA_VERSION)[0][0]
         known = self._meta
-        self._cached = known is not None
-        if known is None:
+        if known is None or data_version != self._data_version:
             known = meta(conn)
+            self._data_version = data_version
         last, log_floor, oldest = known
-        self._newest_log = None if oldest is None else last
         if self.recent.newest < last:
             self.recent.load(conn)
         results: list[Result] = []
@@ -183,8 +166,8 @@ class Committer:
 
     def _one(self, request: Request, order: int, last: int, log_floor: int) -> Outcome:
         read_version = request.read_version
-        if read_version > last:  # maybe committed elsewhere after the remembered state
-            raise _Stale() if self._cached else error(1009)
+        if read_version > last:
+            raise error(1009)
         if too_old(read_version, last, log_floor, self._newer_commit(read_version, last)):
             raise error(1007)
         plain = validate(request.mutations)
@@ -214,15 +197,8 @@ class Committer:
             stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
             conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
         same = touched == conflicts
-        touched_blob = None if same else encode(touched)
-        log = (version, self._newest_log, encode(conflicts), touched_blob, int(removed))
-        try:
-            rows(self.conn, _LOG, log)
-        except sqlite3.IntegrityError:  # NULL conflicts, or a version already there
-            if self._cached:
-                raise _Stale() from None
-            raise
-        self._newest_log = version
+        log = (version, encode(conflicts), None if same else encode(touched), int(removed))
+        rows(self.conn, _LOG, log)
         self.recent.add(version, conflicts)
         return Outcome(version, stamp, touched)
 
