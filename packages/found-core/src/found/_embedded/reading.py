@@ -80,6 +80,17 @@ class Reading:
             self._engine.check_read_version(version)
         return version
 
+    def _current_version(self) -> int:
+        """The read version for a read about to run: a GRV now when there is none (the
+        newest version: nothing to check), else `_fresh_version`'s checks, skipped for a
+        version the engine granted less than `TRUSTED` ago (see `_fresh_version`)."""
+        version = self._read_version
+        if version is None:
+            return self._version()
+        if not self._granted or self._engine.clock() - self._version_at >= TRUSTED:
+            return self._fresh_version()
+        return version
+
     def _view(self, snapshot: bool) -> View:
         version = self._fresh_version()
         self._had_io = True
@@ -121,12 +132,8 @@ class Reading:
         """A page of `[begin, end)` (begin < end, plain keys under the readable limit) for a
         transaction that wrote nothing: straight from the engine (`ranges.db_page`), with the
         conflict range `ranges.range_conflict` would give for these selectors."""
-        version = self._read_version
+        version = self._current_version()
         engine = self._engine
-        if version is None:
-            version = self._version()  # a GRV just now: nothing to check
-        elif not self._granted or engine.clock() - self._version_at >= TRUSTED:
-            version = self._fresh_version()  # else granted < 2 s ago: see `_fresh_version`
         self._had_io = True
         page, more, cost = db_page(
             engine, version, begin, end, rows, byte_limit, reverse, self._row_bytes

@@ -126,12 +126,8 @@ class EmbeddedTransaction(Metadata):
             raise error(2004)  # system keys; the metadata version is allowed
         if len(key) > 10_000 and len(key) > options.max_key_size(key):
             return None
-        version = self._read_version
+        version = self._current_version()
         engine = self._engine
-        if version is None:
-            version = self._version()  # a GRV just now: nothing to check
-        elif not self._granted or engine.clock() - self._version_at >= TRUSTED:
-            version = self._fresh_version()  # else granted < 2 s ago: see `_fresh_version`
         self._had_io = True
         writes = self._writes
         if not writes.entries and not writes.clear_starts and not writes.unreadable_ranges:
