@@ -7,6 +7,7 @@ import asyncio
 import shutil
 import tempfile
 import time
+import traceback
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
@@ -76,20 +77,22 @@ class Session:
         spaces = [("workspace", api.workspace), ("stack", api.stack_space)]
         outcomes = await asyncio.gather(
             *(
-                run_program(spec, self.folder(f"seed{seed}", spec), {PREFIX: program}, spaces, api)
+                self.run_guarded(spec, f"seed{seed}", {PREFIX: program}, spaces, api)
                 for spec in self.testers
             )
         )
         problems: List[str] = []
         for outcome in outcomes:
             problems.extend(check_outcome(outcome))
+        read = [o for o in outcomes if len(o.spaces) == len(spaces)]
         for name, _ in spaces:
-            problems.extend(compare_spaces(name, {o.tester: o.spaces[name] for o in outcomes}))
-        logged = len(outcomes[0].spaces["stack"])
+            if len(read) > 1:
+                problems.extend(compare_spaces(name, {o.tester: o.spaces[name] for o in read}))
+        first = read[0].spaces if read else {"stack": [], "workspace": []}
         status = "ok" if not problems else f"FAILED ({len(problems)} problems)"
         self.echo(
-            f"seed {seed}: {len(program)} instructions, {logged} logged items, "
-            f"{len(outcomes[0].spaces['workspace'])} workspace keys, "
+            f"seed {seed}: {len(program)} instructions, {len(first['stack'])} logged items, "
+            f"{len(first['workspace'])} workspace keys, "
             f"{time.monotonic() - started:.1f} s: {status}"
         )
         self.record(f"seed {seed}", problems)
@@ -110,7 +113,7 @@ class Session:
             programs[PREFIX].extend([("PUSH", name), ("START_THREAD",)])
         outcomes = await asyncio.gather(
             *(
-                run_program(spec, self.folder(f"concurrent{seed}", spec), programs, [], api)
+                self.run_guarded(spec, f"concurrent{seed}", programs, [], api)
                 for spec in self.testers
             )
         )
@@ -124,6 +127,17 @@ class Session:
         self.record(f"concurrent seed {seed}", problems)
         self.discard(f"concurrent{seed}", problems)
         return problems
+
+    async def run_guarded(
+        self, spec: TesterSpec, run: str, threads: dict, spaces: list, api: object
+    ) -> Outcome:
+        """`run_program`, with an error of the harness itself (not of the tester) turned into a
+        failed outcome that carries its traceback, so the other testers still finish and the
+        summary shows what broke."""
+        try:
+            return await run_program(spec, self.folder(run, spec), threads, spaces, api)
+        except Exception:
+            return Outcome(spec.name, -2, "the harness failed:\n" + traceback.format_exc())
 
     def discard(self, run: str, problems: List[str]) -> None:
         """Delete a passing run's databases unless the user asked to keep them (--workdir);

@@ -34,6 +34,17 @@ async def test_concurrent_programs_finish_on_every_tester(tmp_path: Path) -> Non
     assert "3 threads" in lines[0]
 
 
+async def test_a_harness_error_is_a_reported_failure_not_a_crash(tmp_path: Path) -> None:
+    lines: list = []
+    broken = TesterSpec("broken", "tester_aio.py", "no-such-backend")
+    session = Session([TESTERS[1], broken], tmp_path, echo=lines.append)
+    problems = await session.run_seed(1, 20)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("broken exited -2")
+    assert "the harness failed" in problems[0] and "no-such-backend" in problems[0]
+    assert "FAILED (1 problems)" in lines[0]
+
+
 def test_a_seed_gives_one_program_and_seeds_differ() -> None:
     first = list(ApiProgram(7, 50).generate())
     assert first == list(ApiProgram(7, 50).generate())
