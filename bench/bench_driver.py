@@ -6,14 +6,22 @@ PyPy; it needs `cffi`, `foundationdb==7.3.79`, found installed, and a C compiler
 Both clients load the libfdb_c-compatible test library (`bindingtester/shim`, built for this
 interpreter), which serves the C API from found's embedded engine; with a real cluster the
 library's own cost would shrink and the bindings' share grow, so these ratios understate the
-differences. The library serves both clients by the same code: a call posts to its network
-thread (a Python asyncio loop: a self-pipe write and a GIL handoff per wakeup), which runs
-the engine call at once in its queue (a task only for what waits, such as a commit) and
-completes the C future by calling the client's callback: found's driver hands the result
-to its event loop, the official binding releases the semaphore its waiting thread blocks on.
-Writes to a transaction with no pending future join its queue without waking the network
-thread, since nothing observes them before the next call on it (libfdb_c's C network thread
-takes each call as it comes; the order is the same).
+differences. The library serves both clients by the same code, whichever client calls:
+
+- a read of a transaction with nothing running or queued on the network thread (no pending
+  future, no timeout) is answered on the caller's thread before the call returns, as a real
+  libfdb_c answers from its read-your-writes cache or a known read version: the future is
+  ready at once, and both clients see that (found's driver through `fdb_future_is_ready`,
+  the official binding's `wait()` through the same call) and read it without blocking;
+- everything else (commits, watches, reads of a busy transaction) posts to the library's
+  network thread (a Python asyncio loop: a self-pipe write and a GIL handoff per wakeup),
+  which runs the engine call in the transaction's queue (a task only for what waits) and
+  completes the C future by calling the client's callback: found's driver hands the result
+  to its event loop, the official binding releases the semaphore its waiting thread blocks
+  on;
+- writes to a transaction with no pending future join its queue without waking the network
+  thread (they run before the transaction's next call, on whichever thread runs that one);
+  libfdb_c's C network thread takes each call as it comes, in the same order.
 
 Each side runs in its own child process (a process has one libfdb_c network) on a fresh
 database; the two alternate for `--repeat` rounds, each starting every other round, and each

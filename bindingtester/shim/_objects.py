@@ -6,7 +6,8 @@ at once. Within one process, handles to the same directory share one open embedd
 closed when its last database handle and transaction are gone.
 
 A `ShimTransaction` wraps one embedded transaction. Void C calls are posted to the loop in call
-order; future-returning calls post the start of a task that completes a `ShimFuture`.
+order; future-returning calls post the start of a task that completes a `ShimFuture`, except
+a read of an idle transaction, answered on the caller's thread (`_inline`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Callable, ClassVar, Optional
 
 from found._errors import FoundException
 
+from . import _inline
 from . import _runtime as rt
 from ._steps import first_step
 
@@ -87,6 +89,14 @@ class SharedDatabase:
         shared.take()
         return shared
 
+    def drop(self) -> None:
+        """From any thread: `release`, on the loop only when this may be the last reference."""
+        with self.lock:
+            if self.refs > 1:
+                self.refs -= 1
+                return
+        rt.NETWORK.post(self.release)
+
     def release(self) -> None:
         """On the loop: drop one reference; close the embedded database at zero."""
         with self.lock:
@@ -128,7 +138,9 @@ class ShimDatabase:
 class ShimTransaction:
     """An `FDBTransaction` over one embedded transaction.
 
-    Calls run on the loop strictly in call order, through a per-transaction queue. A call
+    Calls run strictly in call order, through a per-transaction queue, on the loop or (the
+    queued writes and a read, when nothing else is running or queued: `_inline`) on the
+    caller's thread; `exec_lock` keeps whoever runs them alone. A call
     that returns a future makes its engine call before the next queued call runs (its
     coroutine's first step runs in the drain), so a read issued before a write does not see
     it, and a watch is registered before the writes that follow it, as in libfdb_c.
@@ -139,8 +151,9 @@ class ShimTransaction:
     them before the transaction's next call, which wakes the loop and runs them first. So a
     burst of sets costs the loop no wakeup (libfdb_c's network thread, in C, takes one per
     call; here a wakeup is a self-pipe write and a GIL handoff).
-    What depends on when it happens is not deferred: creation (TIMEOUT counts from it),
-    the TIMEOUT option (it arms a timer over pending futures), cancel and reset.
+    What depends on when it happens is not deferred: the TIMEOUT option (it arms a timer
+    over pending futures), cancel and reset; creation is queued too when the database sets
+    a default timeout (it counts from creation), and is done on the caller's thread otherwise.
     """
 
     DEFERRED = frozenset({"set", "clear", "clear_range", "atomic_op", "set_read_version"})
@@ -155,7 +168,17 @@ class ShimTransaction:
         self._draining = False
         self._lock = threading.Lock()
         self._futures: list[rt.ShimFuture] = []  # started, maybe pending (under _lock)
-        self._enqueue(self._create, ())
+        #: Held by whoever runs this transaction's work (see `_inline`).
+        self.exec_lock = threading.RLock()
+        #: A timeout may be armed (its timer runs on the loop): no reads on callers' threads.
+        self.timed = self.TIMEOUT_OPTION in shared.edb.tx_defaults
+        if self.timed:  # the timeout counts from creation, and arms a timer on the loop
+            self._enqueue(self._create, ())
+        else:  # nothing observes when it happens: now, as off any loop (see `_inline`)
+            try:
+                self.tr = _inline.off_loop(shared.edb.create_transaction)
+            except Exception:  # (a closed database): fail where the queued path fails
+                self._enqueue(self._create, ())
 
     def _enqueue(self, fn: Callable[..., Any], args: tuple, wake: bool = True) -> None:
         with self._lock:
@@ -175,13 +198,45 @@ class ShimTransaction:
         return True
 
     def _drain(self) -> None:
-        while True:
-            with self._lock:
-                if not self._queue:
-                    self._draining = False
-                    return
-                fn, args = self._queue.popleft()
-            fn(*args)
+        with self.exec_lock:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        self._draining = False
+                        return
+                    fn, args = self._queue.popleft()
+                fn(*args)
+
+    # -- running on the caller's thread (`_inline`) ----------------------------------------
+
+    def claim(self) -> Optional[list[tuple[Callable[..., Any], tuple]]]:
+        """With `exec_lock` held: the queued (deferred) calls to run now, and the queue is
+        ours until `unclaim`; None when the transaction is busy or timed."""
+        with self._lock:
+            if self._draining or self.timed or self.tr is None or not self._quiet():
+                return None
+            self._draining = True
+            items = list(self._queue)
+            self._queue.clear()
+        return items
+
+    def unclaim(self) -> None:
+        """Give the queue back: post a drain for calls queued meanwhile, if any."""
+        with self._lock:
+            if not self._queue:
+                self._draining = False
+                return
+        rt.NETWORK.post(self._drain)
+
+    def requeue_first(self, fn: Callable[..., Any], args: tuple) -> None:
+        """While claimed: run `fn(*args)` first on the loop (a call that must wait there)."""
+        with self._lock:
+            self._queue.appendleft((fn, args))
+            self._futures.append(args[0])
+
+    def resume(self, fut: rt.ShimFuture, coro: Any, yielded: Any) -> bool:
+        _inline.resume(fut, coro, yielded)
+        return False
 
     def _create(self) -> bool:
         self.tr = self.shared.edb.create_transaction()
@@ -190,6 +245,8 @@ class ShimTransaction:
     # -- void calls: queued in order, failures are the engine's deferred errors -----------
 
     def post(self, method: str, *args: Any) -> None:
+        if method == "set_option" and args[0] == self.TIMEOUT_OPTION:
+            self.timed = True
         self._enqueue(self._apply, (method, args), wake=not self.deferred(method, args))
 
     def deferred(self, method: str, args: tuple) -> bool:
@@ -221,8 +278,9 @@ class ShimTransaction:
             return False
 
         if rt.NETWORK.on_network_thread():  # a callback: the queued calls first, then this
-            self._enqueue(run, (), wake=False)
-            self._drain()
+            with self.exec_lock:
+                self._enqueue(run, (), wake=False)
+                self._drain()
         else:
             self._enqueue(run, ())
         return done.result()
@@ -231,6 +289,13 @@ class ShimTransaction:
 
     def start(self, method: str, args: tuple, convert: Callable[[Any], Any]) -> Any:
         fut = rt.new_future()
+        if method in _inline.INLINE:  # answered now, on this thread, when nothing is ahead
+
+            def coro() -> Any:
+                return finish(fut, getattr(self.tr, method), args, convert)
+
+            if _inline.read(self, fut, coro):
+                return fut.ptr
         with self._lock:
             self._futures.append(fut)
         self._enqueue(self._start, (fut, method, args, convert))
@@ -249,7 +314,20 @@ class ShimTransaction:
         return False
 
     def destroy(self) -> None:
-        self._enqueue(self._destroy, ())
+        if not _inline.try_inline(self, self._destroy_here):
+            self._enqueue(self._destroy, ())
+
+    def _destroy_here(self) -> None:
+        """`_destroy` on the caller's thread; the database reference is dropped here unless
+        it is the last (closing the database belongs to the loop)."""
+        try:
+            if self.tr is not None:
+                self.tr.destroy()
+        except Exception:
+            log.exception("transaction.destroy failed")
+        finally:
+            self.tr = None
+            self.shared.drop()
 
     def _destroy(self) -> bool:
         try:

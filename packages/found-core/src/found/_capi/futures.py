@@ -11,8 +11,11 @@ its callback, and never touched afterwards. Cancelling the asyncio future calls
 `fdb_future_cancel`, which makes the C future ready with 1101 and brings the callback (and the
 destroy) soon after. `wait` awaits a `Waiter` (see `waiter`), which the drain resolves and
 whose task it resumes in the same loop turn; `to_asyncio` gives callers an `asyncio.Future`.
-There is no `fdb_future_is_ready` check first: libfdb_c runs a ready future's callback inside
-`fdb_future_set_callback`, on the calling thread, so the result is there before the await.
+A future already ready when registered (libfdb_c then runs its callback inside
+`fdb_future_set_callback`, on the calling thread) is completed there, before the await, which
+then does not suspend. Reads (`read`) ask `fdb_future_is_ready` first: libfdb_c answers many
+at once (read-your-writes cache, a known read version), and a ready one is simply read and
+destroyed (`take`), with no callback; commits and `on_error` never are, and skip the check.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ _set_callback: Any = None
 _VOID_P: Any = None  # ctypes resolved once (a string type costs a lookup per cast)
 _UINTPTR_T: Any = None
 _cancel: Any = None
+_is_ready: Any = None
 _pending: dict[int, _Pending] = {}
 _ids = itertools.count(1)
 _callback: Any = None
@@ -135,7 +139,7 @@ def _inbox_of(loop: Any) -> _Inbox:
 
 
 def _bind() -> None:
-    global _ffi, _lib, _callback, _destroy, _set_callback, _cancel
+    global _ffi, _lib, _callback, _destroy, _set_callback, _cancel, _is_ready
     global _VOID_P, _UINTPTR_T
     ffi, lib = library.load()
     _VOID_P = ffi.typeof("void *")
@@ -144,6 +148,7 @@ def _bind() -> None:
     _destroy = lib.fdb_future_destroy
     _set_callback = lib.fdb_future_set_callback
     _cancel = lib.fdb_future_cancel
+    _is_ready = lib.fdb_future_is_ready
     extract.bind(ffi, lib)
     _ffi, _lib = ffi, lib
 
@@ -225,6 +230,23 @@ async def wait(fptr: Any, extract: Extract) -> Any:
         if not waiter.finished:
             _cancel(fptr)
         raise
+
+
+def take(fptr: Any, extract: Extract) -> Any:
+    """`extract(fptr)` of a ready FDBFuture, which it destroys (its error raised)."""
+    try:
+        return extract(fptr)
+    finally:
+        _destroy(fptr)
+
+
+async def read(fptr: Any, extract: Extract) -> Any:
+    """`wait` for a read: libfdb_c answers many reads before the call returns (its
+    read-your-writes cache, a known read version), so ask first whether it is ready; then
+    no callback, no `Waiter`, no suspension."""
+    if _is_ready(fptr):
+        return take(fptr, extract)
+    return await wait(fptr, extract)
 
 
 def pending_count() -> int:

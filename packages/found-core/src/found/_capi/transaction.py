@@ -1,7 +1,8 @@
 """`BackendTransaction` over an `FDBTransaction*`: each method is one libfdb_c call.
 
 Synchronous writes go straight to C, which defers their errors to the next future (semantics
-reference §1.6); future-returning calls are awaited through `futures.wait`. The C transaction is
+reference §1.6); future-returning calls are awaited through `futures.read` (reads: a future
+ready at once is taken without a callback) or `futures.wait`. The C transaction is
 released by `destroy()` or, failing that, when this object is garbage collected.
 """
 
@@ -102,12 +103,14 @@ class CapiTransaction:
 
     async def get_read_version(self) -> int:
         fptr = self._lib.fdb_transaction_get_read_version(self._tr)
-        return await futures.wait(fptr, futures.extract_int64)
+        return await futures.read(fptr, futures.extract_int64)
 
     async def get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
         if type(key) is not bytes:
             _bytes("key", key)
         fptr = self._lib.fdb_transaction_get(self._tr, key, len(key), snapshot)
+        if futures._is_ready(fptr):  # answered at once (`futures.read`, inlined)
+            return futures.take(fptr, futures.extract_value)
         return await futures.wait(fptr, futures.extract_value)
 
     async def get_key(self, key: bytes, or_equal: bool, offset: int, snapshot: bool) -> bytes:
@@ -115,7 +118,7 @@ class CapiTransaction:
         fptr = self._lib.fdb_transaction_get_key(
             self._tr, key, len(key), or_equal, offset, snapshot
         )
-        return await futures.wait(fptr, futures.extract_key)
+        return await futures.read(fptr, futures.extract_key)
 
     async def get_range(
         self,
@@ -140,14 +143,14 @@ class CapiTransaction:
             end_key, len(end_key), end_or_equal, end_offset,
             limit, target_bytes, mode, iteration, snapshot, reverse,
         )  # fmt: skip
-        return await futures.wait(fptr, futures.extract_keyvalues)
+        return await futures.read(fptr, futures.extract_keyvalues)
 
     async def get_estimated_range_size_bytes(self, begin: bytes, end: bytes) -> int:
         _bytes("begin", begin), _bytes("end", end)
         fptr = self._lib.fdb_transaction_get_estimated_range_size_bytes(
             self._tr, begin, len(begin), end, len(end)
         )
-        return await futures.wait(fptr, futures.extract_int64)
+        return await futures.read(fptr, futures.extract_int64)
 
     async def get_range_split_points(
         self, begin: bytes, end: bytes, chunk_size: int
@@ -156,16 +159,16 @@ class CapiTransaction:
         fptr = self._lib.fdb_transaction_get_range_split_points(
             self._tr, begin, len(begin), end, len(end), chunk_size
         )
-        return await futures.wait(fptr, futures.extract_keys)
+        return await futures.read(fptr, futures.extract_keys)
 
     async def get_addresses_for_key(self, key: bytes) -> list[bytes]:
         _bytes("key", key)
         fptr = self._lib.fdb_transaction_get_addresses_for_key(self._tr, key, len(key))
-        return await futures.wait(fptr, futures.extract_strings)
+        return await futures.read(fptr, futures.extract_strings)
 
     async def get_approximate_size(self) -> int:
         fptr = self._lib.fdb_transaction_get_approximate_size(self._tr)
-        return await futures.wait(fptr, futures.extract_int64)
+        return await futures.read(fptr, futures.extract_int64)
 
     async def commit(self) -> None:
         fptr = self._lib.fdb_transaction_commit(self._tr)
