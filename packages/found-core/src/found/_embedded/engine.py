@@ -126,6 +126,21 @@ class Engine(GroupCommit):
         self.known = known
         return known
 
+    def grant_get(self, key: bytes) -> tuple[Optional[bytes], int, int]:
+        """`grant` fused with a point read at the granted version, in one SQLite statement:
+        (value of `key` or None, version, clock)."""
+        value, version = self._reader.fresh_get(key)
+        known = self.known = version, self.clock()
+        return value, known[0], known[1]
+
+    def grant_range(
+        self, begin: bytes, end: bytes, limit: int, reverse: bool
+    ) -> tuple[list[tuple[bytes, bytes]], int, int]:
+        """`grant` fused with `get_range` at the granted version: (pairs, version, clock)."""
+        found, version = self._reader.fresh_range(begin, end, limit, reverse)
+        known = self.known = version, self.clock()
+        return found, known[0], known[1]
+
     def check_read_version(self, version: int) -> None:
         """1009 if `version` is beyond the newest commit, 1007 if it left the window."""
         self._reader.check_read_version(version)

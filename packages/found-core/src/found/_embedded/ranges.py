@@ -75,6 +75,14 @@ def read_page(
     return result, False, spent
 
 
+def first_batch(rows: int, byte_limit: int, row_bytes: int) -> int:
+    """How many rows `db_page` asks the engine for first (0: all of them): the row limit,
+    or enough rows for the byte limit when rows cost about `row_bytes`, with 1/8 to spare."""
+    if rows >= UNLIMITED and byte_limit >= UNLIMITED:
+        return 0
+    return max(min(rows, byte_limit // row_bytes * 9 // 8 + 2), 1)
+
+
 def db_page(
     engine: Any,
     version: int,
@@ -84,17 +92,23 @@ def db_page(
     byte_limit: int,
     reverse: bool,
     row_bytes: int,
+    first: Optional[list[tuple[bytes, bytes]]] = None,
 ) -> tuple[list[tuple[bytes, bytes]], bool, int]:
     """`read_page` with nothing of the transaction's own to merge: the engine's rows at
-    `version` as one list, fetched in batches sized for the limits (one call when a row
-    limit is set or rows cost about `row_bytes`, with 1/8 to spare)."""
-    if rows >= UNLIMITED and byte_limit >= UNLIMITED:
-        return engine.get_range(begin, end, version, 0, reverse), False, 0
-    batch = max(min(rows, byte_limit // row_bytes * 9 // 8 + 2), 1)
+    `version` as one list, fetched in batches, the first `first_batch` rows (or `first`,
+    that batch already read by the caller), doubling up to 4,096 after it."""
+    batch = first_batch(rows, byte_limit, row_bytes)
+    if not batch:
+        if first is None:
+            first = engine.get_range(begin, end, version, 0, reverse)
+        return first, False, 0
     result: list[tuple[bytes, bytes]] = []
     spent = 0
     while True:
-        fetched = engine.get_range(begin, end, version, batch, reverse)
+        if first is None:
+            fetched = engine.get_range(begin, end, version, batch, reverse)
+        else:
+            fetched, first = first, None
         need = rows - len(result)
         if byte_limit >= UNLIMITED:  # a row limit only: no byte accounting
             count = need if len(fetched) >= need else -1

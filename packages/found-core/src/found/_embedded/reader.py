@@ -5,17 +5,20 @@ connection in autocommit mode, guarded by a lock so another thread may call too.
 
 Invariants:
 
-- on an event loop, the reads of one loop iteration share one SQLite read transaction
-  (``BEGIN`` at the first, ``COMMIT`` by a callback at the start of the next iteration):
-  one snapshot instead of one per statement, which is most of a point read's cost. No read
-  transaction outlives a loop iteration, so WAL checkpoints are never held back for long;
-  off a loop each read is autocommit. A GRV (`last_version`) ends the shared snapshot and
-  reads in a fresh one (which the reads after it in this iteration share), so it and those
-  reads see every commit acknowledged before it, even one learned without a loop turn
-  (another process, a blocking call); a read that finds its version beyond the shared
-  snapshot's newest commit retries once in a fresh one before saying 1009. A commit of
-  this process is acknowledged in a later iteration than any snapshot it missed. Every
-  cursor is exhausted or closed (`schema.rows`);
+- a transaction's first read takes its read version in the same statement as its data
+  (`fresh_get`, `fresh_range`), in autocommit mode outside any shared snapshot: one SQLite
+  snapshot taken now, so the version sees every commit acknowledged before the call, and
+  the data is ``kv`` as of that version (kv holds each key's newest value);
+- on an event loop, the other reads of one loop iteration share one SQLite read transaction
+  (``BEGIN`` at the first, whose statement also returns the snapshot's newest version;
+  ``COMMIT`` by a callback at the start of the next iteration), so no read transaction
+  outlives an iteration and WAL checkpoints are never held back for long; off a loop each
+  read is autocommit. A GRV (`last_version`, `fresh_*`) ends the shared snapshot, as a
+  commit learned without a loop turn (another process, a blocking call) must be seen; a
+  read that finds its version beyond the shared snapshot's newest commit retries once in a
+  fresh one before saying 1009. A commit of this process is acknowledged in a later
+  iteration than any snapshot it missed. Every cursor is exhausted or closed
+  (`schema.rows`);
 - a read checks its version (`_VERDICT`, from ``meta`` and the log) in a snapshot no older
   than its data's: after its data statement, or once per version and shared snapshot (the
   verdict cannot change inside one snapshot). That is enough because refusal only grows
@@ -24,8 +27,7 @@ Invariants:
   beyond the newest commit: 1009; not `versions.too_old`: 1007) was readable when the rows
   were read;
 - at the newest version of the snapshot a read is the plain lookup or index walk of
-  ``kv`` (no history row can matter there); the reader knows that version from its GRV or
-  its verdict in the shared snapshot. Reads at older versions go through `history`.
+  ``kv`` (no history row can matter there). Reads at older versions go through `history`.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ import threading
 from typing import Any, Optional
 
 from .._errors import error
-from . import history, sample, schema
-from .conflicts import Range, coalesce, decode
+from . import history, schema
 from .schema import rows
+from .storage import Storage
 
 _ident = threading.get_ident
 
@@ -52,10 +54,27 @@ _VERDICT = (
 )
 _WINDOW = f"SELECT {_VERDICT}, last_version FROM {_STATE}"
 _LATEST = "SELECT value FROM kv WHERE key = ?"
-_LAST = f"SELECT {schema.LAST_SQL} FROM meta WHERE id = 0"
+_NEWEST = f"{schema.LAST_SQL} FROM meta WHERE id = 0"  # the newest commit's version
+_LAST = f"SELECT {_NEWEST}"
 # A range as of the newest version: one walk of kv.
 _SCAN = "SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key {0} LIMIT ?"
 _SCAN_FORWARD, _SCAN_REVERSE = _SCAN.format("ASC"), _SCAN.format("DESC")
+# The same reads with the newest version in the same statement (one snapshot): a point read
+# gives (value or NULL, newest); a range its rows, then (NULL, newest) as the last row.
+_NEWEST_GET = f"SELECT (SELECT value FROM kv WHERE key = ?), {_NEWEST}"
+_NEWEST_SCAN = f"SELECT * FROM ({_SCAN}) UNION ALL SELECT NULL, {_NEWEST}"
+_NEWEST_FORWARD, _NEWEST_REVERSE = _NEWEST_SCAN.format("ASC"), _NEWEST_SCAN.format("DESC")
+
+
+def _split(found: list[Any]) -> tuple[list[tuple[bytes, bytes]], int]:
+    """(the rows, the newest version) of a `_NEWEST_SCAN` result. SQLite runs the arms of a
+    UNION ALL in order, so the version row comes last; it is looked for (its key is NULL,
+    which no kv row has) rather than trusted to be there."""
+    last = found.pop()
+    if last[0] is not None:
+        found.append(last)
+        last = found.pop(next(i for i, row in enumerate(found) if row[0] is None))
+    return found, last[1]
 
 
 def _refuse(code: int) -> None:
@@ -64,36 +83,8 @@ def _refuse(code: int) -> None:
         raise error(code)
 
 
-class Reader:
+class Reader(Storage):
     """Snapshot reads of one engine (see the module docstring)."""
-
-    def __init__(self, path: str):
-        self._conn: Optional[sqlite3.Connection] = schema.connect(path, readonly=True)
-        self._lock = threading.Lock()
-        self._held: Optional[int] = None  # thread whose loop iteration holds a snapshot
-        self._verdicts: dict[int, int] = {}  # read version -> verdict, in that snapshot
-        self._newest: Optional[int] = None  # that snapshot's newest commit, once known
-
-    def close(self) -> None:
-        """Close the connection; later reads fail with 1000. Idempotent."""
-        with self._lock:
-            self._end()
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                conn.close()
-
-    def _rows(self, sql: str, args: Any = ()) -> list[Any]:
-        return rows(self._open(), sql, args)
-
-    def _end(self) -> None:
-        """Close the shared snapshot, if any (call with the lock held)."""
-        if self._held is not None:
-            self._held = None
-            self._newest = None
-            self._verdicts.clear()
-            conn = self._conn
-            if conn is not None and conn.in_transaction:
-                rows(conn, "COMMIT")
 
     def _release(self) -> None:
         with self._lock:
@@ -149,33 +140,57 @@ class Reader:
                 code = self._verdict(self._snapshot(True), version)
         _refuse(code)
 
+    def fresh_get(self, key: bytes) -> tuple[Optional[bytes], int]:
+        """A GRV and a point read at it in one statement, outside any shared snapshot: (the
+        value of `key` at the newest commit, that version). One SQLite snapshot serves both,
+        and it is taken now, so it sees every commit acknowledged before the call."""
+        with self._lock:
+            self._end()
+            value, newest = rows(self._open(), _NEWEST_GET, (key,))[0]
+        return value, newest
+
+    def fresh_range(
+        self, begin: bytes, end: bytes, limit: int, reverse: bool
+    ) -> tuple[list[tuple[bytes, bytes]], int]:
+        """`fresh_get` for a range: (`get_range`'s rows at the newest commit, that version)."""
+        with self._lock:
+            self._end()
+            sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
+            return _split(rows(self._open(), sql, (begin, end, limit or -1)))
+
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
         with self._lock:
-            held = self._conn
-            if held is not None and self._held == _ident():  # no setup needed
+            conn = self._conn
+            if conn is not None and self._held == _ident():
                 if version == self._newest:  # the snapshot's newest: kv alone, verdict 0
-                    cursor = held.execute(_LATEST, (key,))
+                    cursor = conn.execute(_LATEST, (key,))
                     try:
                         found = cursor.fetchall()
                     finally:
                         cursor.close()
                     return found[0][0] if found else None
-                value = history.value_at(held, key, version)
-                cached = self._verdicts.get(version)
-                code = self._verdict(held, version) if cached is None else cached
-                if code == 0:
+            else:  # a new snapshot: learn its newest version with the newest value
+                conn = self._snapshot(False)
+                value, newest = rows(conn, _NEWEST_GET, (key,))[0]
+                self._learn(newest)
+                if version == newest:
                     return value
-                if code != 1009:
-                    raise error(code)
-            for fresh in (False, True):
-                conn = self._snapshot(fresh)
+            value = history.value_at(conn, key, version)
+            cached = self._verdicts.get(version)
+            code = self._verdict(conn, version) if cached is None else cached
+            if code == 1009:  # maybe committed since this snapshot began: look again
+                conn = self._snapshot(True)
                 value = history.value_at(conn, key, version)
                 code = self._verdict(conn, version)
-                if code != 1009:  # else maybe committed since this iteration's snapshot
-                    break
         _refuse(code)
         return value
+
+    def _learn(self, newest: int) -> None:
+        """Remember the shared snapshot's newest version (whose verdict is 0), if one is held."""
+        if self._held is not None:
+            self._newest = newest
+            self._verdicts[newest] = 0
 
     def get_range(
         self, begin: bytes, end: bytes, version: int, limit: int, reverse: bool
@@ -197,84 +212,19 @@ class Reader:
         """`get_range`'s rows and the verdict on `version`, with the lock held."""
         conn = self._conn
         if fresh or conn is None or self._held != _ident():
+            # a new snapshot: learn its newest version along with the newest rows
             conn = self._snapshot(fresh)
-        if begin >= end:
-            found: list[tuple[bytes, bytes]] = []
+            sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
+            found, newest = _split(rows(conn, sql, (begin, end, limit or -1)))
+            self._learn(newest)
+            if version == newest:
+                return found, 0
         elif version == self._newest:  # the snapshot's newest: one walk of kv
             sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
             return rows(conn, sql, (begin, end, limit or -1)), 0
+        if begin >= end:
+            found = []
         else:
             found = history.range_at(conn, begin, end, version, limit, reverse)
         code = self._verdicts.get(version)
         return found, self._verdict(conn, version) if code is None else code
-
-    def estimate(self, begin: bytes, end: bytes) -> int:
-        """`sample.estimate` of [begin, end); 2005 if inverted."""
-        return self._sampled(sample.estimate, begin, end)
-
-    def split_points(self, begin: bytes, end: bytes, chunk: int) -> list[bytes]:
-        """`sample.split_points` of [begin, end); 2005 if inverted."""
-        return self._sampled(sample.split_points, begin, end, chunk)
-
-    def _sampled(self, function: Any, begin: bytes, end: bytes, *args: Any) -> Any:
-        if begin > end:
-            raise error(2005)
-        with self._lock:
-            self._end()
-            return function(self._open(), begin, end, *args)
-
-    def _open(self) -> sqlite3.Connection:
-        conn = self._conn
-        if conn is None:
-            raise error(1000, "the database is closed")
-        return conn
-
-    def latest(self, key: bytes) -> Optional[bytes]:
-        """The newest committed value of `key` (for watches)."""
-        with self._lock:
-            self._end()
-            found = self._rows(_LATEST, (key,))
-        return found[0][0] if found else None
-
-    def data_version(self) -> int:
-        """SQLite's counter of commits made through other connections."""
-        with self._lock:
-            self._end()
-            return int(self._rows("PRAGMA data_version")[0][0])
-
-    def changes_since(self, version: int) -> tuple[int, Optional[list[Range]]]:
-        """(newest version, ranges changed by commits after `version`, or None if some of
-        those commits' log rows were already collected). `version` < 0: just the newest."""
-        with self._lock:
-            self._end()
-            self._rows("BEGIN")
-            try:
-                last, log_floor, _oldest = self._rows(schema.META_SQL)[0]
-                if version < 0:
-                    return last, []
-                if version < log_floor:
-                    return last, None
-                log = self._rows("SELECT conflicts, touched FROM log WHERE version > ?", (version,))
-            finally:
-                self._rows("COMMIT")
-        ranges: list[Range] = []
-        for conflicts, touched in log:
-            ranges.extend(decode(conflicts if touched is None else touched))
-        return last, coalesce(ranges)
-
-    def check_consistency(self) -> list[str]:
-        """Violated storage invariants (empty when consistent)."""
-        with self._lock:
-            self._end()
-            if self._conn is None:
-                raise error(1000, "the database is closed")
-            return schema.check_consistency(self._conn) + sample.problems(self._conn)
-
-    def stats(self) -> dict[str, int]:
-        """Row counts of the storage tables."""
-        with self._lock:
-            self._end()
-            kv = self._rows("SELECT COUNT(*) FROM kv")[0][0]
-            history = self._rows("SELECT COUNT(*) FROM history")[0][0]
-            log = self._rows("SELECT COUNT(*) FROM log")[0][0]
-        return {"kv_rows": kv, "history_rows": history, "log_rows": log}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import error
 from .conflicts import Range
-from .ranges import db_page
+from .ranges import db_page, first_batch
 from .txoptions import TxOptions
 from .view import View
 from .writemap import WriteMap
@@ -91,6 +91,17 @@ class Reading:
             return self._fresh_version()
         return version
 
+    def _first_get(self, key: bytes, snapshot: bool) -> Optional[bytes]:
+        """A point read that takes the transaction's read version (a GRV) in the same engine
+        statement, for a transaction that has no read version and wrote nothing."""
+        value, self._read_version, self._version_at = self._engine.grant_get(key)
+        self._granted = True
+        self._had_io = True
+        if not snapshot:
+            self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
+            self._read_keys.append(key)
+        return value
+
     def _view(self, snapshot: bool) -> View:
         version = self._fresh_version()
         self._had_io = True
@@ -132,11 +143,18 @@ class Reading:
         """A page of `[begin, end)` (begin < end, plain keys under the readable limit) for a
         transaction that wrote nothing: straight from the engine (`ranges.db_page`), with the
         conflict range `ranges.range_conflict` would give for these selectors."""
-        version = self._current_version()
         engine = self._engine
+        row_bytes = self._row_bytes
+        first = None
+        if self._read_version is None:  # the GRV comes with the first batch, one statement
+            batch = first_batch(rows, byte_limit, row_bytes)
+            first, version, self._version_at = engine.grant_range(begin, end, batch, reverse)
+            self._read_version, self._granted = version, True
+        else:
+            version = self._current_version()
         self._had_io = True
         page, more, cost = db_page(
-            engine, version, begin, end, rows, byte_limit, reverse, self._row_bytes
+            engine, version, begin, end, rows, byte_limit, reverse, row_bytes, first
         )
         if more and cost:
             self._row_bytes = max(cost // len(page), 8)  # sizes the next page's engine batch

@@ -126,11 +126,14 @@ class EmbeddedTransaction(Metadata):
             raise error(2004)  # system keys; the metadata version is allowed
         if len(key) > 10_000 and len(key) > options.max_key_size(key):
             return None
+        writes = self._writes
+        unwritten = not writes.entries and not writes.clear_starts and not writes.unreadable_ranges
+        if unwritten and self._read_version is None:
+            return self._first_get(key, snapshot)  # the GRV and the read in one statement
         version = self._current_version()
         engine = self._engine
         self._had_io = True
-        writes = self._writes
-        if not writes.entries and not writes.clear_starts and not writes.unreadable_ranges:
+        if unwritten:
             value = engine.get(key, version)  # nothing written yet: straight to the engine
             if not snapshot:
                 self._approx_size += 2 * len(key) + 1 + RANGE_OVERHEAD
