@@ -43,6 +43,9 @@ from .schema import rows
 from .storage import Storage
 
 _ident = threading.get_ident
+#: Reads in autocommit mode after a fused GRV before the shared snapshot opens (see
+#: `Reader._solo_or_snapshot`): a path of three dependent reads needs no snapshot.
+SOLO_READS = 2
 
 # The verdict on read version ? (4 times): 1009 beyond the newest commit, 1007 too old
 # (`versions.too_old`), else 0; over `_STATE`'s row, in the statement that reads the data.
@@ -146,6 +149,7 @@ class Reader(Storage):
         and it is taken now, so it sees every commit acknowledged before the call."""
         with self._lock:
             self._end()
+            self._solo = SOLO_READS
             value, newest = rows(self._open(), _NEWEST_GET, (key,))[0]
         return value, newest
 
@@ -155,6 +159,7 @@ class Reader(Storage):
         """`fresh_get` for a range: (`get_range`'s rows at the newest commit, that version)."""
         with self._lock:
             self._end()
+            self._solo = SOLO_READS
             sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
             return _split(rows(self._open(), sql, (begin, end, limit or -1)))
 
@@ -170,12 +175,14 @@ class Reader(Storage):
                     finally:
                         cursor.close()
                     return found[0][0] if found else None
-            else:  # a new snapshot: learn its newest version with the newest value
-                conn = self._snapshot(False)
+            else:  # learn the newest version along with the newest value
+                conn = self._solo_or_snapshot(False)
                 value, newest = rows(conn, _NEWEST_GET, (key,))[0]
-                self._learn(newest)
+                self._learn(newest)  # a shared snapshot's (not an autocommit statement's)
                 if version == newest:
                     return value
+                if self._held is None:
+                    conn = self._snapshot(False)  # the history in one snapshot
             value = history.value_at(conn, key, version)
             cached = self._verdicts.get(version)
             code = self._verdict(conn, version) if cached is None else cached
@@ -185,6 +192,16 @@ class Reader(Storage):
                 code = self._verdict(conn, version)
         _refuse(code)
         return value
+
+    def _solo_or_snapshot(self, fresh: bool) -> sqlite3.Connection:
+        """The connection for a read outside the shared snapshot: in autocommit mode for the
+        first `SOLO_READS` reads after a fused GRV (a statement of its own costs less than
+        a shared snapshot's ``BEGIN``, ``COMMIT`` and callback for a transaction of a few
+        reads), else in the shared snapshot (`_snapshot`)."""
+        if self._solo and not fresh and self._held is None:
+            self._solo -= 1
+            return self._open()
+        return self._snapshot(fresh)
 
     def _learn(self, newest: int) -> None:
         """Remember the shared snapshot's newest version (whose verdict is 0), if one is held."""
@@ -212,13 +229,15 @@ class Reader(Storage):
         """`get_range`'s rows and the verdict on `version`, with the lock held."""
         conn = self._conn
         if fresh or conn is None or self._held != _ident():
-            # a new snapshot: learn its newest version along with the newest rows
-            conn = self._snapshot(fresh)
+            # learn the newest version along with the newest rows
+            conn = self._solo_or_snapshot(fresh)
             sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
             found, newest = _split(rows(conn, sql, (begin, end, limit or -1)))
-            self._learn(newest)
+            self._learn(newest)  # a shared snapshot's (not an autocommit statement's)
             if version == newest:
                 return found, 0
+            if self._held is None:
+                conn = self._snapshot(False)  # the history in one snapshot
         elif version == self._newest:  # the snapshot's newest: one walk of kv
             sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
             return rows(conn, sql, (begin, end, limit or -1)), 0

@@ -29,6 +29,7 @@ class Storage:
         self._held: Optional[int] = None  # thread whose loop iteration holds a snapshot
         self._verdicts: dict[int, int] = {}  # read version -> verdict, in that snapshot
         self._newest: Optional[int] = None  # that snapshot's newest commit, once known
+        self._solo = 0  # autocommit reads still allowed before a shared snapshot opens
 
     def close(self) -> None:
         """Close the connection; later reads fail with 1000. Idempotent."""
