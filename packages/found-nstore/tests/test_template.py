@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import found
-from found.ext.nstore._template import _lasts, _pack_one
+from found.ext.nstore._codec import lasts as _lasts
+from found.ext.nstore._codec import pack_one as _pack_one
 
 ANY = st.one_of(
     st.text(),

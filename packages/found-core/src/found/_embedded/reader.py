@@ -157,11 +157,24 @@ class Reader(Storage):
         self, begin: bytes, end: bytes, limit: int, reverse: bool
     ) -> tuple[list[tuple[bytes, bytes]], int]:
         """`fresh_get` for a range: (`get_range`'s rows at the newest commit, that version)."""
+        sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
         with self._lock:
-            self._end()
+            if self._held is not None:
+                self._end()
             self._solo = SOLO_READS
-            sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
-            return _split(rows(self._open(), sql, (begin, end, limit or -1)))
+            conn = self._conn
+            if conn is None:
+                raise error(1000, "the database is closed")
+            cursor = conn.execute(sql, (begin, end, limit or -1))
+            try:
+                found = cursor.fetchall()
+            finally:
+                cursor.close()
+        last = found.pop()
+        if last[0] is None:  # the version row, last (else `_split` looks for it)
+            return found, last[1]
+        found.append(last)
+        return _split(found)
 
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""

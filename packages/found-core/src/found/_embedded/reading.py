@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._errors import error
 from .conflicts import Range
-from .ranges import db_page, first_batch
+from .ranges import UNLIMITED, db_page, first_batch
 from .txoptions import TxOptions
 from .view import View
 from .writemap import WriteMap
@@ -145,19 +145,22 @@ class Reading:
         conflict range `ranges.range_conflict` would give for these selectors."""
         engine = self._engine
         row_bytes = self._row_bytes
-        first = None
+        batch = first_batch(rows, byte_limit, row_bytes)
         if self._read_version is None:  # the GRV comes with the first batch, one statement
-            batch = first_batch(rows, byte_limit, row_bytes)
-            first, version, self._version_at = engine.grant_range(begin, end, batch, reverse)
+            page, version, self._version_at = engine.grant_range(begin, end, batch, reverse)
             self._read_version, self._granted = version, True
         else:
             version = self._current_version()
+            page = engine.get_range(begin, end, version, batch, reverse)
         self._had_io = True
-        page, more, cost = db_page(
-            engine, version, begin, end, rows, byte_limit, reverse, row_bytes, first
-        )
-        if more and cost:
-            self._row_bytes = max(cost // len(page), 8)  # sizes the next page's engine batch
+        if byte_limit >= UNLIMITED:  # the batch was the row limit (or everything): the page
+            more = len(page) >= rows
+        else:
+            page, more, cost = db_page(
+                engine, version, begin, end, rows, byte_limit, reverse, row_bytes, page
+            )
+            if more and cost:
+                self._row_bytes = max(cost // len(page), 8)  # sizes the next engine batch
         if not snapshot:
             if more:  # the conflict range ends at the last row read
                 if reverse:

@@ -14,8 +14,9 @@ from typing import Any, Optional
 
 import found
 
+from ._codec import pack_one
 from ._store import NStore
-from ._template import PROBE_PAGE, Bindings, Template, _pack_one, read_all
+from ._template import PROBE_PAGE, Bindings, Template, read_all
 
 __all__ = ["CONCURRENT_PROBES", "Join"]
 
@@ -72,7 +73,7 @@ async def _one_known_one_free(
 ) -> None:
     """`_one_by_one` for the commonest probe, inlined further: one known variable after the
     values of the prefix, one free column (`Template.begin` and `bind` without the calls;
-    a string is packed and decoded straight, as `_pack_one` and `_lasts` do). The last
+    a string is packed and decoded straight, as `_codec.pack_one` and `lasts` do). The last
     match of a binding extends the join's own dict instead of a copy."""
     head, known, name = template.head, template.tail[0], template.free[0][1]
     string_head = head + b"\x02"
@@ -82,7 +83,7 @@ async def _one_known_one_free(
         if type(value) is str and "\x00" not in value and value.isascii():
             prefix = string_head + value.encode() + b"\x00"
         else:
-            prefix = head + _pack_one(value)
+            prefix = head + pack_one(value)
         pairs = await get_range(tx, prefix, prefix + b"\xff", PROBE_PAGE, False, _EXACT)
         if not pairs:
             continue

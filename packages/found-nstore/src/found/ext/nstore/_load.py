@@ -27,8 +27,8 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 
 import found
 
+from ._codec import pack_one
 from ._store import NStore, Variable, check_items
-from ._template import _pack_one
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class _Batcher:
                 if part is None:
                     if len(cache) >= _CACHE_SIZE:
                         cache.clear()
-                    part = cache[item] = _pack_one(item)
+                    part = cache[item] = pack_one(item)
                 parts.append(part)
             new = [
                 prefix + (join(order(parts)) if order is not None else parts[0])

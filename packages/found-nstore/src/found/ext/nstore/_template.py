@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 import found
 
+from ._codec import differ, lasts, pack_one, tail
 from ._store import NStore, NStoreException, Variable
 
 Bindings = dict[str, Any]
@@ -61,42 +62,6 @@ async def read_all(tx: Any, begin: bytes) -> Pairs:
         async for more in key_pages(tx, pairs[-1][0] + b"\x00", end, 0, 2 * PROBE_PAGE):
             pairs.extend(more)
     return pairs
-
-
-def _lasts(pairs: Pairs, skip: int) -> list[Any]:
-    """The one element packed in each key of `pairs` after `skip` bytes. A string without
-    NUL (type code 0x02, the only 0x00 is its terminator, the key's last byte) is decoded
-    straight from its bytes, four times cheaper than the general decoder, which does
-    everything else."""
-    out: list[Any] = []
-    append = out.append
-    for key, _ in pairs:
-        if key[skip] == 0x02 and key.find(b"\x00", skip + 1) == len(key) - 1:
-            try:
-                append(key[skip + 1 : -1].decode())
-                continue
-            except UnicodeDecodeError:
-                pass  # the tuple layer names the offset
-        append(found.unpack(key, skip)[0])
-    return out
-
-
-def _pack_one(value: Any) -> bytes:
-    """`found.pack((value,))`; a string without NUL is encoded straight (type code 0x02, its
-    UTF-8 bytes, the 0x00 terminator), the tuple layer does everything else."""
-    if type(value) is str and "\x00" not in value:
-        try:
-            return b"\x02" + value.encode() + b"\x00"
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: the tuple layer's error
-    return found.pack((value,))
-
-
-def _differ(items: Sequence[Any], checks: list[tuple[int, int]]) -> bool:
-    """Whether two positions that must hold one value hold different ones (tuple equality:
-    `1`, `1.0` and `True` differ)."""
-    pack = found.pack
-    return any(pack((items[a],)) != pack((items[b],)) for a, b in checks)
 
 
 #: Shapes remembered per store at most (then forgotten all at once): patterns are few.
@@ -178,9 +143,9 @@ class Template:
         self.free, self.checks = shape.free, shape.checks
         # the packed prefix before the first known variable, and the bound positions after
         # it in index order: packed value bytes, or the variable's name
-        self.head = shape.subspace + b"".join([_pack_one(pattern[i]) for i in shape.head])
+        self.head = shape.subspace + b"".join([pack_one(pattern[i]) for i in shape.head])
         self.tail: list[Any] = [
-            _pack_one(pattern[i]) if name is None else name for i, name in shape.tail
+            pack_one(pattern[i]) if name is None else name for i, name in shape.tail
         ]
 
     def begin(self, bindings: Mapping[str, Any]) -> bytes:
@@ -189,21 +154,21 @@ class Template:
         if not tail:
             return self.head
         if len(tail) == 1:
-            return self.head + _pack_one(bindings[tail[0]])
+            return self.head + pack_one(bindings[tail[0]])
         parts = [
-            source if isinstance(source, bytes) else _pack_one(bindings[source]) for source in tail
+            source if isinstance(source, bytes) else pack_one(bindings[source]) for source in tail
         ]
         return self.head + b"".join(parts)
 
     def bind(self, base: Bindings, pairs: Pairs, skip: int) -> list[Bindings]:
         """`base` extended by the free columns of each key of `pairs`, whose first `skip`
         bytes are the scanned prefix; rows where a repeated variable differs are left out."""
-        unpack, free, checks = found.unpack, self.free, self.checks
+        free, checks = self.free, self.checks
         if checks:
             out = []
             for key, _ in pairs:
-                items = unpack(key, skip)
-                if not _differ(items, checks):
+                items = tail(key, skip)
+                if not differ(items, checks):
                     bindings = base.copy()
                     for j, name in free:
                         bindings[name] = items[j]
@@ -212,9 +177,9 @@ class Template:
         if len(free) == 1:
             name = free[0][1]  # the only free column is the whole tail
             if not base:
-                return [{name: value} for value in _lasts(pairs, skip)]
+                return [{name: value} for value in lasts(pairs, skip)]
             out = []
-            for value in _lasts(pairs, skip):
+            for value in lasts(pairs, skip):
                 bindings = base.copy()
                 bindings[name] = value
                 out.append(bindings)
@@ -222,11 +187,11 @@ class Template:
         # no repeated variable: the tail holds exactly the free columns, in `free`'s order
         names = [name for _, name in free]
         if not base:
-            return [dict(zip(names, unpack(key, skip))) for key, _ in pairs]
+            return [dict(zip(names, tail(key, skip))) for key, _ in pairs]
         out = []
         for key, _ in pairs:
             bindings = base.copy()
-            bindings.update(zip(names, unpack(key, skip)))
+            bindings.update(zip(names, tail(key, skip)))
             out.append(bindings)
         return out
 
