@@ -382,6 +382,7 @@ async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypa
 
     monkeypatch.setattr(_join, "_gather", recording)
     monkeypatch.setattr(_join, "CONCURRENT_PROBES", 16)
+    monkeypatch.setattr(_join, "_SUSPENDS", {})  # the mode is remembered per backend type
     got = await found.transactional(db, scenario)
     assert sorted((b["a"], b["b"]) for b in got) == expected
     if backend_name == "embedded":
@@ -393,9 +394,14 @@ async def test_join_probes_one_by_one_or_concurrently(db, backend_name, monkeypa
 
     monkeypatch.setattr(_template.found, "get", yielding)
     gathered.clear()
+    _join._SUSPENDS.clear()
     got = await found.transactional(db, scenario)
     assert sorted((b["a"], b["b"]) for b in got) == expected
     assert sum(gathered) == 149  # every binding but the first, which told the mode
+    gathered.clear()
+    got = await found.transactional(db, scenario)  # remembered: no probe alone first
+    assert sorted((b["a"], b["b"]) for b in got) == expected
+    assert sum(gathered) == 150
 
 
 async def test_planner_starts_from_a_single_match_without_counting_the_rest(db, monkeypatch):

@@ -25,6 +25,11 @@ _EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for b
 #: Probes of one page issued at once, when the backend answers reads asynchronously.
 CONCURRENT_PROBES = 64
 
+#: Per type of backend transaction, whether its reads suspend, as the first probe of the
+#: first join showed: the queries that follow skip the test (a loop callback each). Only
+#: speed depends on it, never the results.
+_SUSPENDS: dict[type, bool] = {}
+
 
 async def _gather(tx: Any, probe: Any, page: list[Bindings], out: list[Bindings]) -> None:
     """Probe every binding of `page` concurrently, CONCURRENT_PROBES at a time, into `out`
@@ -115,7 +120,8 @@ class Join:
     The first probe of a page tells how the backend answers: once a read has suspended (a
     cluster, the C API), the other probes of each page run concurrently; while reads
     complete at once (the embedded engine, whose reads never wait), one after the other,
-    which costs less there. The results are the same either way.
+    which costs less there. The answer is remembered per type of backend transaction
+    (`_SUSPENDS`), so later queries do not ask again. The results are the same either way.
     """
 
     __slots__ = ("concurrent", "template")
@@ -137,13 +143,17 @@ class Join:
         if not page:
             return out
         template, rest = self.template, page
-        if not self.concurrent:
+        kind = type(getattr(tx, "_tx", tx))
+        concurrent = self.concurrent or _SUSPENDS.get(kind, False)
+        if not concurrent and kind not in _SUSPENDS:
             suspended: list[bool] = []
             marker = asyncio.get_running_loop().call_soon(suspended.append, True)
             out.extend(await template.probe(tx, page[0]))
             marker.cancel()
-            self.concurrent, rest = bool(suspended), page[1:]
-        if self.concurrent:
+            concurrent, rest = bool(suspended), page[1:]
+            _SUSPENDS[kind] = concurrent
+        self.concurrent = concurrent
+        if concurrent:
             await _gather(tx, template.probe, rest, out)
         else:
             await _one_by_one(tx, template, rest, out)
