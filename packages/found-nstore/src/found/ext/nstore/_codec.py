@@ -1,9 +1,11 @@
-"""Decoding and encoding the tuple elements of nstore keys, with fast paths for the usual ones.
+"""Encoding and decoding single tuple elements of nstore keys, with a fast path for strings.
 
-Keys hold tuple-layer elements (`found.pack`). Most are strings without NUL and small
-non-negative integers; these are read or written straight from their bytes here, a few
-times cheaper than the general tuple layer, which handles everything else (and names the
-offset of a malformed key). The results are exactly `found.unpack`'s and `found.pack`'s.
+A string without NUL is the commonest element; it is packed or read straight from its bytes
+here, cheaper than a call into the tuple layer, which handles everything else (and names the
+offset of a malformed key). The results are exactly `found.pack`'s and `found.unpack`'s. A
+whole tail of several elements is left to `found.unpack`: its learned key shapes decode one
+in a single regex match, faster than any loop here (measured: 7.5k instructions for a
+two-element tail, 10k for a loop over its elements).
 """
 
 from __future__ import annotations
@@ -14,33 +16,6 @@ from typing import Any
 import found
 
 Pairs = list[tuple[bytes, bytes]]
-
-
-def tail(key: bytes, skip: int) -> Sequence[Any]:
-    """`found.unpack(key, skip)`: the elements packed in `key` after `skip` bytes. Strings
-    without NUL (0x02, UTF-8, 0x00) and integers 0 to 2**64 - 1 (0x14 to 0x1c, big-endian)
-    are read in a loop here; any other element sends the whole key to the tuple layer."""
-    out: list[Any] = []
-    append = out.append
-    pos, end = skip, len(key)
-    while pos < end:
-        code = key[pos]
-        if code == 0x02:
-            stop = key.find(b"\x00", pos + 1)
-            if stop < 0 or key[stop + 1 : stop + 2] == b"\xff":  # unterminated, or NUL inside
-                return found.unpack(key, skip)
-            try:
-                append(key[pos + 1 : stop].decode())
-            except UnicodeDecodeError:
-                return found.unpack(key, skip)  # names the offset
-            pos = stop + 1
-        elif 0x14 <= code <= 0x1C and pos + code - 0x13 <= end:
-            pos += 1
-            append(int.from_bytes(key[pos : pos + code - 0x14], "big"))
-            pos += code - 0x14
-        else:
-            return found.unpack(key, skip)
-    return out
 
 
 def lasts(pairs: Pairs, skip: int) -> list[Any]:

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import found
 
-from ._codec import differ, lasts, pack_one, tail
+from ._codec import differ, lasts, pack_one
 from ._store import NStore, NStoreException, Variable
 
 Bindings = dict[str, Any]
@@ -163,11 +163,11 @@ class Template:
     def bind(self, base: Bindings, pairs: Pairs, skip: int) -> list[Bindings]:
         """`base` extended by the free columns of each key of `pairs`, whose first `skip`
         bytes are the scanned prefix; rows where a repeated variable differs are left out."""
-        free, checks = self.free, self.checks
+        unpack, free, checks = found.unpack, self.free, self.checks
         if checks:
             out = []
             for key, _ in pairs:
-                items = tail(key, skip)
+                items = unpack(key, skip)
                 if not differ(items, checks):
                     bindings = base.copy()
                     for j, name in free:
@@ -187,11 +187,11 @@ class Template:
         # no repeated variable: the tail holds exactly the free columns, in `free`'s order
         names = [name for _, name in free]
         if not base:
-            return [dict(zip(names, tail(key, skip))) for key, _ in pairs]
+            return [dict(zip(names, unpack(key, skip))) for key, _ in pairs]
         out = []
         for key, _ in pairs:
             bindings = base.copy()
-            bindings.update(zip(names, tail(key, skip)))
+            bindings.update(zip(names, unpack(key, skip)))
             out.append(bindings)
         return out
 
