@@ -4,13 +4,14 @@ Run: ``python bench/bench_nstore.py [--n TRIPLES] [--repeat R]`` (default 1,000,
 
 The data set is synthetic and fixed by a seed: `n / 5` people, each with a type (one of ten
 classes), a name, an age (0-99), one `knows` and one `likes` link to random people. Every
-engine loads the same triples, then answers the same fixed patterns and joins; each query runs
-once untimed, then in `--repeat` rounds of as many runs as make a round last about 50 ms (one
-run for a slow query, hundreds for a fast one; found by doubling, untimed), and the median
-round's time per run is kept, by the wall clock and by the process's CPU time (all threads:
-on a shared machine the wall clock also measures the neighbours; a durable load's waits
-for the disk show only on the wall clock). The result counts are checked equal across
-engines.
+engine loads the same triples, then answers the same fixed patterns and joins. For each
+query, each engine first finds how many runs make a round last about 50 ms (one run for a
+slow query, hundreds for a fast one; found by doubling, untimed); then the engines take turns,
+a round each, `--repeat` times, so a neighbour's burst on this shared machine slows all of
+them alike; the best round's time per run is kept, by the wall clock and by the process's
+CPU time (all threads: a durable load's waits for the disk show only on the wall clock).
+The result counts are checked equal across engines. After the loads, `gc.freeze()` takes the
+loaded objects out of the cyclic collector's walks, for every engine alike.
 
 - nstore: `nstore.load` into the embedded engine on disk (every commit durable), queries with
   `nstore.query` (its planner picks the join order), each repetition in one transaction, so
@@ -29,8 +30,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
-import statistics
 import tempfile
 import time
 from typing import Any, Callable, Optional
@@ -85,107 +86,106 @@ QUERIES: list[tuple[str, list[tuple[Any, Any, Any]], str, list[int]]] = [
 #: A timed round repeats a query until it has run at least this long (short queries: many runs).
 ROUND_SECONDS = 0.05
 
-
-def _rounds(times: list[tuple[float, float]], calls: int) -> tuple[float, float]:
-    """(median wall ms, median process-CPU ms) per call over the timed rounds."""
-    wall = statistics.median(t[0] for t in times)
-    cpu = statistics.median(t[1] for t in times)
-    return wall * 1000 / calls, cpu * 1000 / calls
-
-
-def median_ms(func: Callable[[], Any], repeat: int) -> tuple[tuple[float, float], Any]:
-    """((median wall ms, median process-CPU ms) per call over `repeat` rounds, the last
-    result). One untimed call first; then the calls per round double until a round lasts
-    ROUND_SECONDS (those rounds are warm-up, untimed), so a query of microseconds is not
-    timed by one clock reading."""
-    out, calls = func(), 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            out = func()
-        if time.perf_counter() - start >= ROUND_SECONDS:
-            break
-        calls *= 2
-    times = []
-    for _ in range(repeat):
-        start, cpu = time.perf_counter(), time.process_time()
-        for _ in range(calls):
-            out = func()
-        times.append((time.perf_counter() - start, time.process_time() - cpu))
-    return _rounds(times, calls), out
-
-
-async def amedian_ms(func: Callable[[], Any], repeat: int) -> tuple[tuple[float, float], Any]:
-    """`median_ms` for a coroutine function."""
-    out, calls = await func(), 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            out = await func()
-        if time.perf_counter() - start >= ROUND_SECONDS:
-            break
-        calls *= 2
-    times = []
-    for _ in range(repeat):
-        start, cpu = time.perf_counter(), time.process_time()
-        for _ in range(calls):
-            out = await func()
-        times.append((time.perf_counter() - start, time.process_time() - cpu))
-    return _rounds(times, calls), out
+Timing = tuple[float, float]  # (wall ms, process-CPU ms) per run
 
 
 def clocks() -> tuple[float, float]:
-    """(wall, process CPU) seconds now, for timing a load."""
+    """(wall, process CPU) seconds now."""
     return time.perf_counter(), time.process_time()
 
 
-def since(start: tuple[float, float]) -> tuple[float, float]:
+def since(start: tuple[float, float]) -> Timing:
     """(wall ms, process-CPU ms) since `start`."""
     wall, cpu = clocks()
     return (wall - start[0]) * 1000, (cpu - start[1]) * 1000
 
 
+class Runner:
+    """One engine's query: a function (or coroutine function) of no arguments returning the
+    result count, timed in rounds of `calls` runs."""
+
+    def __init__(self, func: Callable[[], Any], is_async: bool) -> None:
+        self.func, self.is_async = func, is_async
+        self.calls, self.count = 1, None
+        self.rounds: list[Timing] = []
+
+    async def round(self, calls: int) -> Timing:
+        """Run `calls` times; (wall ms, CPU ms) per run."""
+        func, start = self.func, clocks()
+        if self.is_async:
+            for _ in range(calls):
+                self.count = await func()
+        else:
+            for _ in range(calls):
+                self.count = func()
+        wall, cpu = since(start)
+        return wall / calls, cpu / calls
+
+    async def calibrate(self) -> None:
+        """One untimed run, then double the runs per round until one lasts ROUND_SECONDS."""
+        await self.round(1)
+        while (await self.round(self.calls))[0] * self.calls < ROUND_SECONDS * 1000:
+            self.calls *= 2
+
+    async def timed(self) -> None:
+        self.rounds.append(await self.round(self.calls))
+
+    def best(self) -> Timing:
+        return min(t[0] for t in self.rounds), min(t[1] for t in self.rounds)
+
+
+async def interleaved(runners: list[Runner], repeat: int) -> None:
+    """Calibrate each runner, then time them a round each in turn, `repeat` times."""
+    for runner in runners:
+        await runner.calibrate()
+    for _ in range(repeat):
+        for runner in runners:
+            await runner.timed()
+
+
 # -- nstore ----------------------------------------------------------------------------------
 
 
-async def run_nstore(data: list, repeat: int, directory: str) -> dict[str, Any]:
-    results: dict[str, Any] = {}
+async def load_nstore(data: list, directory: str) -> tuple[Any, Any, dict[str, Any]]:
+    """(db, store, results with the load's timing and transaction count)."""
     db = await found.open(directory=directory)
-    try:
-        store = nstore.make("bench", ("bench",), 3)
-        start = clocks()
-        done = await nstore.load(db, store, data)
-        results["load"] = since(start)
-        results["transactions"] = done.transactions
-        for name, patterns, _, _ in QUERIES:
-            real = [tuple(var(x[1:]) if str(x).startswith("?") else x for x in p) for p in patterns]
+    store = nstore.make("bench", ("bench",), 3)
+    start = clocks()
+    done = await nstore.load(db, store, data)
+    return db, store, {"load": since(start), "transactions": done.transactions}
 
-            async def count(tx: Any, real: list = real) -> int:
-                return sum([1 async for _ in nstore.query(tx, store, *real)])
 
-            results[name] = await amedian_ms(lambda: found.transactional(db, count), repeat)
-    finally:
-        await db.close()
-    return results
+def nstore_queries(db: Any, store: Any) -> dict[str, Runner]:
+    """Each query as one `found.transactional` (so the time includes starting it and the
+    planner's counting reads)."""
+    runners = {}
+    for name, patterns, _, _ in QUERIES:
+        real = [tuple(var(x[1:]) if str(x).startswith("?") else x for x in p) for p in patterns]
+
+        async def count(tx: Any, real: list = real) -> int:
+            return sum([1 async for _ in nstore.query(tx, store, *real)])
+
+        runners[name] = Runner(lambda count=count: found.transactional(db, count), True)
+    return runners
 
 
 # -- rdflib ------------------------------------------------------------------------------------
 
 
-def run_rdflib(data: list, repeat: int) -> dict[str, Any]:
+def load_rdflib(data: list) -> tuple[dict[str, Runner], Timing]:
+    """rdflib's runners (joins as nested loops in the selective order) and its load time."""
     from rdflib import Graph, Literal, URIRef
 
-    def term(x: Any, predicate: bool = False) -> Any:
+    def term(x: Any) -> Any:
         if isinstance(x, int) or (isinstance(x, str) and x.startswith("name ")):
             return Literal(x)
         return URIRef(NS + x)
 
-    results: dict[str, Any] = {}
     graph = Graph()
     start = clocks()
     for s, p, o in data:
         graph.add((term(s), term(p), term(o)))
-    results["load"] = since(start)
+    loaded = since(start)
 
     def solve(patterns: list, bindings: dict) -> Any:
         if not patterns:
@@ -200,16 +200,19 @@ def run_rdflib(data: list, repeat: int) -> dict[str, Any]:
                     extended[slot] = value
             yield from solve(rest, extended)
 
+    runners = {}
     for name, patterns, _, best in QUERIES:
         ordered = [patterns[i] for i in best]
-        results[name] = median_ms(lambda p=ordered: sum(1 for _ in solve(p, {})), repeat)
-    return results
+        runners[name] = Runner(lambda p=ordered: sum(1 for _ in solve(p, {})), False)
+    return runners, loaded
 
 
 # -- pyoxigraph --------------------------------------------------------------------------------
 
 
-def run_oxigraph(data: list, repeat: int) -> Optional[dict[str, Any]]:
+def load_oxigraph(data: list) -> Optional[tuple[dict[str, Runner], Timing]]:
+    """pyoxigraph's runners (patterns by `quads_for_pattern`, joins in SPARQL) and its load
+    time; None when it is not installed."""
     try:
         import pyoxigraph as ox
     except ImportError:
@@ -226,12 +229,12 @@ def run_oxigraph(data: list, repeat: int) -> Optional[dict[str, Any]]:
             )
         return ox.NamedNode(NS + x)
 
-    results: dict[str, Any] = {}
     store = ox.Store()
     quads = [ox.Quad(term(s), term(p), term(o), ox.DefaultGraph()) for s, p, o in data]
     start = clocks()
     store.bulk_extend(quads)
-    results["load"] = since(start)
+    loaded = since(start)
+    runners = {}
     for name, patterns, sparql, _ in QUERIES:
         if len(patterns) == 1:
             concrete = [None if str(x).startswith("?") else term(x) for x in patterns[0]]
@@ -244,36 +247,61 @@ def run_oxigraph(data: list, repeat: int) -> Optional[dict[str, Any]]:
             def run(q: str = f"PREFIX ex: <{NS}> {sparql}") -> int:
                 return sum(1 for _ in store.query(q))
 
-        results[name] = median_ms(run, repeat)
-    return results
+        runners[name] = Runner(run, False)
+    return runners, loaded
+
+
+async def run_all(data: list, repeat: int, directory: str) -> dict[str, Any]:
+    """Load every engine, then time the queries with the engines' rounds interleaved."""
+    db, store, ns = await load_nstore(data, directory)
+    try:
+        rd, rd_load = load_rdflib(data)
+        oxi = load_oxigraph(data)
+        engines = [nstore_queries(db, store), rd] + ([oxi[0]] if oxi else [])
+        # The loaded graphs (millions of objects) out of the cyclic collector's way: else a
+        # full collection, which any engine's allocations may trigger, walks all of them.
+        gc.collect()
+        gc.freeze()
+        for name, _, _, _ in QUERIES:
+            await interleaved([engine[name] for engine in engines], repeat)
+    finally:
+        await db.close()
+    nan = (float("nan"), float("nan"))
+    return {
+        "transactions": ns["transactions"],
+        "load": (ns["load"], rd_load, oxi[1] if oxi else nan),
+        "queries": {
+            name: [engine[name] for engine in engines] + ([] if oxi else [None])
+            for name, _, _, _ in QUERIES
+        },
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="number of triples")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     data = triples(args.n)
     print(f"triples: {len(data):,}  repeat: {args.repeat}")
     with tempfile.TemporaryDirectory(prefix="bench-nstore-") as directory:
-        ns = asyncio.run(run_nstore(data, args.repeat, directory))
-    rd = run_rdflib(data, args.repeat)
-    ox = run_oxigraph(data, args.repeat)
-    print(f"nstore load in {ns['transactions']} transactions")
+        results = asyncio.run(run_all(data, args.repeat, directory))
+    print(f"nstore load in {results['transactions']} transactions")
+    nan = float("nan")
     for clock, label in ((0, "wall-clock"), (1, "process CPU (all threads)")):
-        print(f"\n{label} ms, median round")
+        print(f"\n{label} ms, best round (interleaved)")
         header = f"{'':40} {'nstore':>10} {'rdflib':>10} {'oxigraph':>12}"
         print(header + f" {'rdflib/nstore':>14} {'oxi/nstore':>11}")
-        nan = (float("nan"), float("nan"))
-        a, b, c = ns["load"][clock], rd["load"][clock], (ox["load"] if ox else nan)[clock]
+        a, b, c = (load[clock] for load in results["load"])
         print(f"{'load':40} {a:10.0f} {b:10.0f} {c:12.0f} {b / a:14.2f} {c / a:11.2f}")
         for name, _, _, _ in QUERIES:
-            (ta, ca), (tb, cb) = ns[name], rd[name]
-            tc, cc = ox[name] if ox else (nan, ca)
-            if not ca == cb == cc:
-                raise SystemExit(f"{name}: result counts differ: {ca} {cb} {cc}")
-            a, b, c = ta[clock], tb[clock], tc[clock]
-            line = f"{name + f' ({ca})':40} {a:10.3f} {b:10.3f} {c:12.3f}"
+            ns, rd, ox = results["queries"][name]
+            counts = {ns.count, rd.count} | ({ox.count} if ox else set())
+            if len(counts) != 1:
+                raise SystemExit(f"{name}: result counts differ: {counts}")
+            a, b = ns.best()[clock], rd.best()[clock]
+            c = ox.best()[clock] if ox else nan
+            line = f"{name + f' ({ns.count})':40} {a:10.3f} {b:10.3f} {c:12.3f}"
             print(line + f" {b / a:14.2f} {c / a:11.2f}")
 
 
