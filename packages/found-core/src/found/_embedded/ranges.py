@@ -25,6 +25,8 @@ WANT_ALL, ITERATOR, EXACT, SERIAL = -2, -1, 0, 4
 
 def page_limits(limit: int, target_bytes: int, mode: int, iteration: int) -> tuple[int, int]:
     """(row limit, byte limit) for one call, or the FoundationDB error for bad parameters."""
+    if mode == EXACT and limit > 0 and target_bytes == 0:  # a join's probe: rows only
+        return limit, UNLIMITED
     if limit < -1 or target_bytes < -1:
         raise error(2012)
     rows = UNLIMITED if limit in (0, -1) else limit
