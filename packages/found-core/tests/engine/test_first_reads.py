@@ -160,3 +160,18 @@ def test_split_finds_the_version_row_anywhere():
         mixed.insert(at, (None, 42))
         assert reader._split(mixed) == (rows, 42)
     assert reader._split([(None, 7)]) == ([], 7)
+
+
+async def test_autocommit_range_read_after_a_newer_commit(db, directory):
+    await put(db, {b"r/1": b"old", b"r/2": b"old"})
+    tx = found.make_transaction(db)
+    assert await found.get_range(tx, b"r/", b"r0") == [(b"r/1", b"old"), (b"r/2", b"old")]
+    commit_elsewhere(directory, {b"r/1": b"new", b"r/3": b"new"})
+    # the next read is one autocommit statement, which finds the newer commit: the history
+    assert await found.get_range(tx, b"r/", b"r0") == [(b"r/1", b"old"), (b"r/2", b"old")]
+    assert await found.get_range(tx, b"r/", b"r0", reverse=True) == [
+        (b"r/2", b"old"),
+        (b"r/1", b"old"),
+    ]
+    fresh = found.make_transaction(db)
+    assert [v for _, v in await found.get_range(fresh, b"r/", b"r0")] == [b"new", b"old", b"new"]

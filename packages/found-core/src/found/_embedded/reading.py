@@ -145,7 +145,10 @@ class Reading:
         conflict range `ranges.range_conflict` would give for these selectors."""
         engine = self._engine
         row_bytes = self._row_bytes
-        batch = first_batch(rows, byte_limit, row_bytes)
+        if byte_limit >= UNLIMITED:  # `first_batch` without the call
+            batch = 0 if rows >= UNLIMITED else rows
+        else:
+            batch = first_batch(rows, byte_limit, row_bytes)
         if self._read_version is None:  # the GRV comes with the first batch, one statement
             page, version, self._version_at = engine.grant_range(begin, end, batch, reverse)
             self._read_version, self._granted = version, True
