@@ -15,13 +15,14 @@ from typing import Any
 from found._errors import FoundException
 from found._options import PARAM_KINDS, TransactionOption
 
-from . import _objects
+from . import _databases
 from . import _runtime as rt
-from ._objects import SharedDatabase, ShimDatabase, ShimTransaction
+from ._databases import SharedDatabase
+from ._objects import ShimDatabase, ShimTransaction
 
 log = logging.getLogger("found.shim")
 
-close_all = _objects.close_all
+close_all = _databases.close_all
 TENANTS_DISABLED = 2136
 TRANSACTION_OPTIONS = frozenset(PARAM_KINDS[TransactionOption])
 
@@ -81,10 +82,10 @@ def install(ffi: Any) -> None:
         if net.on_network_thread():
             return 2026
         try:
-            cluster_file = _objects.resolve_cluster_file(
+            cluster_file = _databases.resolve_cluster_file(
                 ffi.string(path).decode() if path != ffi.NULL else None
             )
-            directory = _objects.database_directory(cluster_file)
+            directory = _databases.database_directory(cluster_file)
             shared = net.run_coroutine(SharedDatabase.acquire(directory))
         except FoundException as exc:
             return exc.code
