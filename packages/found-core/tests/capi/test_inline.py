@@ -123,3 +123,24 @@ async def test_off_loop_hides_the_running_loop_for_the_call_only() -> None:
     with pytest.raises(ZeroDivisionError):
         off_loop(lambda: 1 // 0)
     assert asyncio.get_running_loop() is loop
+
+
+async def test_a_read_that_waits_after_all_finishes_on_the_network_loop(backend) -> None:
+    from bindingtester.shim import _inline
+    from bindingtester.shim import _runtime as rt
+
+    tr = backend.create_transaction()
+    shim = rt.lookup(tr._tr)  # the library's own object behind the C handle
+    fut = rt.new_future()
+
+    async def waits_once() -> None:
+        await asyncio.sleep(0)  # a bare yield: the rest must run as a task on the loop
+        fut.complete(0, threading.get_ident())
+
+    assert _inline.read(shim, fut, waits_once)
+    await asyncio.get_running_loop().run_in_executor(None, fut.wait)
+    assert fut.value == rt.NETWORK.thread.ident
+    rt.unregister(fut.ptr)
+    tr.set(b"after", b"v")  # the transaction is idle again and keeps its order
+    assert await tr.get(b"after", False) == b"v"
+    tr.destroy()
