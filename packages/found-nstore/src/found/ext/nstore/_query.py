@@ -136,9 +136,11 @@ async def query(
             complete = True
         else:
             end = begin + b"\xff"
-            rows = await found.get_range(tx, begin, end, limit=_template.FIRST_PAGE, mode=_EXACT)
+            rows = await found.get_range(tx, begin, end, _template.FIRST_PAGE, False, _EXACT)
             complete = len(rows) < _template.FIRST_PAGE
-    page = await _through(tx, joins, first.bind({}, rows, len(begin)))
+    page = first.bind({}, rows, len(begin))
+    if joins:
+        page = await _through(tx, joins, page)
     for bindings in page:
         yield bindings
     if not complete:  # the rest of the first pattern's range, in growing pages

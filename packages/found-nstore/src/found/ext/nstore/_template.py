@@ -186,6 +186,13 @@ class Template:
             return out
         # no repeated variable: the tail holds exactly the free columns, in `free`'s order
         names = [name for _, name in free]
+        if not base and len(names) == 2:  # a dict display: ~2.5k instructions less a row
+            first, second = names
+            out = []
+            for key, _ in pairs:
+                a, b = unpack(key, skip)
+                out.append({first: a, second: b})
+            return out
         if not base:
             return [dict(zip(names, unpack(key, skip))) for key, _ in pairs]
         out = []
