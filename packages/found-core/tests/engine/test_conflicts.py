@@ -162,3 +162,14 @@ def test_recent_writes_match_brute_force(commits, reads, read_version):
         )
     ]
     assert recent.conflicts(read_version, read_set) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 4), st.lists(st.binary(min_size=4, max_size=4), max_size=8))
+def test_encoding_of_equal_length_keys_is_the_per_key_layout(size, raw):
+    """Point ranges whose keys share one length (one header, repeated) are stored exactly as
+    the per-key layout: a 4-byte header (length | bit 31) before each key."""
+    points = [(key[:size], key[:size] + b"\x00") for key in raw]
+    expected = b"".join((len(begin) | 1 << 31).to_bytes(4, "little") + begin for begin, _ in points)
+    assert encode(points) == expected
+    assert decode(expected) == points

@@ -75,6 +75,10 @@ def encode(ranges: Sequence[Range]) -> bytes:
     begin + NUL, is not stored); otherwise `begin` is followed by `end`, length-prefixed."""
     begins = list(map(_FIRST, ranges))
     if not any(map(ne, map(add, begins, repeat(_ZERO)), map(_SECOND, ranges))):
+        sizes = set(map(len, begins))
+        if len(sizes) == 1:  # keys of one length (common): one header, repeated
+            header = _LEN.pack(sizes.pop() | _POINT)
+            return header + header.join(begins)
         headers = map(_LEN.pack, map(or_, map(len, begins), repeat(_POINT)))
         return b"".join(chain.from_iterable(zip(headers, begins)))
     parts: list[bytes] = []

@@ -36,7 +36,11 @@ EXACT_KEYS = 1024
 
 _MASK = SAMPLE_EVERY - 1  # a power of two
 _FIRST = itemgetter(0)
-_UPSERT = "INSERT OR REPLACE INTO sample (key, size) VALUES (?, ?)"
+# A sampled key rewritten with a value of the same size (common) leaves its page alone.
+_UPSERT = (
+    "INSERT INTO sample (key, size) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET size = excluded.size WHERE size != excluded.size"
+)
 _DELETE_KEY = "DELETE FROM sample WHERE key = ?"
 _DELETE_RANGE = "DELETE FROM sample WHERE key >= ? AND key < ?"
 _LATEST = "SELECT value FROM kv WHERE key = ?"

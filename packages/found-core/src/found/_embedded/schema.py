@@ -158,12 +158,17 @@ def connect(path: str, *, readonly: bool) -> sqlite3.Connection:
 
     ``synchronous=FULL`` makes every COMMIT fsync the WAL: a commit that returned survives a
     crash. The read connection is ``query_only`` so a bug cannot write through it.
+    ``secure_delete=FAST`` still zeroes deleted content on the pages a commit writes anyway,
+    but not pages the collector frees (Debian's SQLite defaults to ON, which writes each
+    freed page to the WAL once more; upstream's default is OFF): 6k fewer instructions per
+    10-key commit.
     """
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         for pragma in (
             "PRAGMA busy_timeout = 30000",
             "PRAGMA synchronous = FULL",
+            "PRAGMA secure_delete = FAST",
             "PRAGMA cache_size = -16384",
             "PRAGMA journal_size_limit = 67108864",
             f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}",

@@ -11,17 +11,26 @@ client `WriteMap` does (semantics reference §6.1):
 - *unreadable* keys (SET_VERSIONSTAMPED_VALUE) and ranges (SET_VERSIONSTAMPED_KEY) make a read
   that touches them fail with 1036, since their final bytes exist only after commit.
 
-Invariants: `keys` (sorted on demand) equals the key set of `entries`; `clear_starts`/`clear_ends`
-are sorted, disjoint, non-adjacent intervals.
+Plain sets are recorded lazily: `Writes.set` appends ``(SET, key, value)`` to `pending` (the
+same tuple it records as the mutation) and the entries are made when the map is next read
+(`entries`, `keys`), in one bulk pass; a transaction that only writes never builds them (about
+3,000 instructions less per set). A pending set never changes the cleared or unreadable ranges.
+
+Invariants: after `entries` or `keys` is read, `pending` is empty; `keys` (sorted on demand)
+equals the key set of `entries`; `clear_starts`/`clear_ends` are sorted, disjoint,
+non-adjacent intervals.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Optional
 
 from .._atomic import apply_atomic
+
+_KEY, _VALUE = itemgetter(1), itemgetter(2)
 
 
 class Entry:
@@ -54,7 +63,9 @@ class WriteMap:
     """Per-key entries plus cleared and unreadable ranges (see the module docstring)."""
 
     def __init__(self) -> None:
-        self.entries: dict[bytes, Entry] = {}
+        self._entries: dict[bytes, Entry] = {}
+        #: plain sets not yet in `entries`, as (SET, key, value), in order (`Writes.set`)
+        self.pending: list[tuple[int, bytes, bytes]] = []
         self._keys: list[bytes] = []
         self._sorted = True
         self.clear_starts: list[bytes] = []
@@ -62,16 +73,30 @@ class WriteMap:
         self.unreadable_ranges: list[tuple[bytes, bytes]] = []
 
     @property
+    def entries(self) -> dict[bytes, Entry]:
+        """What the transaction wrote, by key (the pending sets applied first)."""
+        if self.pending:
+            self._flush()
+        return self._entries
+
+    @property
     def keys(self) -> list[bytes]:
         """Keys with entries, ascending. Writes append; the list is sorted when next read,
         so bulk writes in any order cost O(n log n) in all, not O(n) each."""
+        if self.pending:
+            self._flush()
         if not self._sorted:
             self._keys.sort()
             self._sorted = True
         return self._keys
 
     def empty(self) -> bool:
-        return not self.entries and not self.clear_starts and not self.unreadable_ranges
+        return (
+            not self.pending
+            and not self._entries
+            and not self.clear_starts
+            and not self.unreadable_ranges
+        )
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -109,17 +134,28 @@ class WriteMap:
         entry.value = value
         entry.ops = ()
 
+    def _flush(self) -> None:
+        """Apply the pending sets, in order."""
+        pending, self.pending = self.pending, []
+        self._put_all(list(map(_KEY, pending)), list(map(_VALUE, pending)))
+
     def set_many(self, keys: list[bytes], values: list[bytes]) -> None:
-        """`set` of each key to its value, in order (the last value of a repeated key wins),
-        in a few C-level passes. Keys written with the same value share one `Entry` when
-        values repeat (an index load writes b"" everywhere): no object per key then."""
+        """`set` of each key to its value, in order (the last value of a repeated key wins)."""
+        if self.pending:
+            self._flush()
+        self._put_all(keys, values)
+
+    def _put_all(self, keys: list[bytes], values: list[bytes]) -> None:
+        """`set_many` without the pending sets, in a few C-level passes. Keys written with
+        the same value share one `Entry` when values repeat (an index load writes b""
+        everywhere): no object per key then."""
         distinct = set(values)
         if len(distinct) * 2 <= len(values):
             shared = {value: _shared(value) for value in distinct}
             fresh = dict(zip(keys, map(shared.__getitem__, values)))
         else:
             fresh = dict(zip(keys, map(Entry, values)))
-        entries = self.entries
+        entries = self._entries
         if entries:
             added = [key for key in fresh if key not in entries]
             entries.update(fresh)

@@ -50,8 +50,9 @@ class Writes(Attempt):
             else:
                 self._approx_size += size + _MUTATION_OVERHEAD + RANGE_OVERHEAD + 2 * len(key) + 1
                 self._write_keys.append(key)
-            self._writes.set(key, value)
-            self._mutations.append((SET, key, value))
+            mutation = (SET, key, value)
+            self._writes.pending.append(mutation)  # the write map's entry is made when read
+            self._mutations.append(mutation)
             self._mutation_bytes += size
             if self._watches.pending:
                 self._watches.on_set(key, value)
