@@ -231,7 +231,16 @@ class Reader(Storage):
             raise ValueError("limit must be >= 0")
         with self._lock:
             conn = self._conn
-            if self._held is None and self._solo and conn is not None:
+            held = self._held
+            if held is not None and version == self._newest and held == _ident():
+                # the shared snapshot's newest version: one walk of kv (`_range` inlined)
+                sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
+                cursor = conn.execute(sql, (begin, end, limit or -1))  # type: ignore[union-attr]
+                try:
+                    return cursor.fetchall()
+                finally:
+                    cursor.close()
+            if held is None and self._solo and conn is not None:
                 # one of the few reads after a fused GRV: one autocommit statement
                 self._solo -= 1
                 sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
