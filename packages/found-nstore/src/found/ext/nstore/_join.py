@@ -25,11 +25,6 @@ _EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for b
 #: Probes of one page issued at once, when the backend answers reads asynchronously.
 CONCURRENT_PROBES = 64
 
-#: Per type of backend transaction, whether its reads suspend, as the first probe of the
-#: first join showed: the queries that follow skip the test (a loop callback each). Only
-#: speed depends on it, never the results.
-_SUSPENDS: dict[type, bool] = {}
-
 
 async def _gather(tx: Any, probe: Any, page: list[Bindings], out: list[Bindings]) -> None:
     """Probe every binding of `page` concurrently, CONCURRENT_PROBES at a time, into `out`
@@ -117,14 +112,13 @@ class Join:
     to exactly the variables `known` of `pattern`, by the matches of `pattern` (one probe
     per binding).
 
-    The first probe of a page tells how the backend answers: once a read has suspended (a
-    cluster, the C API), the other probes of each page run concurrently; while reads
-    complete at once (the embedded engine, whose reads never wait), one after the other,
-    which costs less there. The answer is remembered per type of backend transaction
-    (`_SUSPENDS`), so later queries do not ask again. The results are the same either way.
+    On an embedded database (`Database.kind == "embedded"`), whose reads complete without
+    waiting, the probes of a page run one after the other, which costs least there; on any
+    other (a cluster, whose reads wait on the network) they run concurrently,
+    `CONCURRENT_PROBES` at a time. The results are the same either way.
     """
 
-    __slots__ = ("concurrent", "template")
+    __slots__ = ("template",)
 
     def __init__(
         self,
@@ -134,27 +128,13 @@ class Join:
         names: Optional[tuple] = None,
     ) -> None:
         self.template = Template(store, pattern, known, names)
-        self.concurrent = False
 
     async def extend(self, tx: Any, page: list[Bindings]) -> list[Bindings]:
         """The extensions of every binding of `page` (which the join may pass on as they
         are: they belong to it), in the page's order."""
         out: list[Bindings] = []
-        if not page:
-            return out
-        template, rest = self.template, page
-        kind = type(getattr(tx, "_tx", tx))
-        concurrent = self.concurrent or _SUSPENDS.get(kind, False)
-        if not concurrent and kind not in _SUSPENDS:
-            suspended: list[bool] = []
-            marker = asyncio.get_running_loop().call_soon(suspended.append, True)
-            out.extend(await template.probe(tx, page[0]))
-            marker.cancel()
-            concurrent, rest = bool(suspended), page[1:]
-            _SUSPENDS[kind] = concurrent
-        self.concurrent = concurrent
-        if concurrent:
-            await _gather(tx, template.probe, rest, out)
+        if tx.db.kind == "embedded":
+            await _one_by_one(tx, self.template, page, out)
         else:
-            await _one_by_one(tx, template, rest, out)
+            await _gather(tx, self.template.probe, page, out)
         return out
