@@ -14,6 +14,7 @@ from found._embedded.conflicts import (
     coalesce,
     decode,
     encode,
+    encode_points,
     key_ranges,
 )
 from found._embedded.engine import Engine, Mutation
@@ -173,3 +174,9 @@ def test_encoding_of_equal_length_keys_is_the_per_key_layout(size, raw):
     expected = b"".join((len(begin) | 1 << 31).to_bytes(4, "little") + begin for begin, _ in points)
     assert encode(points) == expected
     assert decode(expected) == points
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(keys, max_size=8))
+def test_encode_points_is_encode_of_the_single_key_ranges(raw):
+    assert encode_points(raw) == encode([(key, key + b"\x00") for key in raw])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Optional
 
 from .._errors import FoundException, error
@@ -59,6 +60,7 @@ class Attempt(Reading):
         #: (op, key, param) in order: `engine.Mutation`'s fields, as plain tuples (cheaper)
         self._mutations: list[tuple[int, bytes, bytes]] = []
         self._mutation_bytes = 0
+        self._plain_sets = True  # every mutation a SET of the fast path or set_many
         self._read_conflicts: list[Range] = []
         self._write_conflicts: list[Range] = []
         # Single-key conflict ranges (k, k + b"\x00") are kept as their keys alone: one
@@ -204,12 +206,25 @@ class Attempt(Reading):
         """The rows of the special `transaction` module for this attempt."""
         return special.module_rows(*self._conflicts(), self._conflicting)
 
-    def _conflict_sets(self) -> tuple[list[Range], list[Range]]:
-        """The coalesced read and write conflict ranges to commit (new lists)."""
-        return (
-            _merged(self._read_conflicts, self._read_keys),
-            _merged(self._write_conflicts, self._write_keys),
-        )
+    def _commit_sets(self) -> tuple[list[Range], Optional[list[Range]]]:
+        """The coalesced read and write conflict ranges to commit; 2101 beyond the size
+        limit. The write ranges are None when every mutation is a plain set that declared
+        its key (the usual write): the committer makes them from the keys it writes (it
+        sorts them anyway), so they are not sorted and coalesced here too."""
+        reads = _merged(self._read_conflicts, self._read_keys)
+        size = self._mutation_bytes + sum(map(len, chain.from_iterable(reads)))
+        keys, limit = self._write_keys, self._options.size_limit
+        if (
+            self._plain_sets
+            and not self._write_conflicts
+            and len(keys) == len(self._mutations)
+            and size + 2 * sum(map(len, keys)) + len(keys) <= limit  # a key set twice: twice
+        ):
+            return reads, None
+        writes = _merged(self._write_conflicts, keys)
+        if size + sum(map(len, chain.from_iterable(writes))) > limit:
+            raise error(2101)
+        return reads, writes
 
     def _settle_stamps(self, stamp: Optional[bytes], code: int) -> None:
         futures, self._stamp_futures = self._stamp_futures, []

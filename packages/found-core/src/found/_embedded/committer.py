@@ -36,7 +36,7 @@ from typing import NamedTuple, Optional, Union
 from .._atomic import make_versionstamp, place_stamp
 from .._errors import FoundException, error
 from .collect import MIN_BUDGET, collect
-from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode, key_ranges
+from .conflicts import Range, ReadSet, RecentWrites, coalesce, encode, encode_points, key_ranges
 from .filelock import FileLock
 from .mutations import STAMPED_KEY, validate, write, write_sets
 from .schema import connect, meta, rows
@@ -63,7 +63,7 @@ class Request(NamedTuple):
     read_version: int
     mutations: Sequence[tuple[int, bytes, bytes]]
     read_conflicts: Sequence[Range]
-    write_conflicts: Sequence[Range]
+    write_conflicts: Optional[Sequence[Range]]  # None: the keys of plain sets, as points
 
 
 class Outcome(NamedTuple):
@@ -179,25 +179,35 @@ class Committer:
                 raise exc
         version = next_version(last, self.clock)
         stamp = make_versionstamp(version, order)
+        blob: Optional[bytes] = None
+        declared = request.write_conflicts
         if plain:
             keys = write_sets(self.conn, request.mutations, version)
             removed = False
-            declared = request.write_conflicts
-            if len(declared) == len(keys):  # usual: one write conflict per key set
+            if declared is None or len(declared) == len(keys):  # one conflict per key set
                 touched = key_ranges(keys)
-                conflicts = touched if declared == touched else coalesce(declared)
+                if declared is None or declared == touched:
+                    conflicts = touched
+                    if len(touched) == len(keys):  # one point per key: encoded from keys
+                        blob = encode_points(keys)
+                else:
+                    conflicts = coalesce(declared)
             else:  # e.g. a bulk load declaring its own ranges: touched as those if they cover
                 conflicts = coalesce(declared)
                 touched = conflicts if keys and _covers(conflicts, keys) else key_ranges(keys)
+        elif declared is None:
+            raise TypeError("write conflicts may be left out only for plain sets")
         else:
             written, removed = write(self.conn, request.mutations, version, stamp)
             touched = coalesce(written)
             # FoundationDB's proxy adds the final key of each versionstamped-key write as a
             # write conflict (the client cannot: the key exists only once stamped).
             stamped = [place_stamp(k, stamp) for op, k, _ in request.mutations if op == STAMPED_KEY]
-            conflicts = coalesce([*request.write_conflicts, *((k, k + b"\x00") for k in stamped)])
+            conflicts = coalesce([*declared, *((k, k + b"\x00") for k in stamped)])
         same = touched == conflicts
-        log = (version, encode(conflicts), None if same else encode(touched), int(removed))
+        if blob is None:
+            blob = encode(conflicts)
+        log = (version, blob, None if same else encode(touched), int(removed))
         rows(self.conn, _LOG, log)
         self.recent.add(version, conflicts)
         return Outcome(version, stamp, touched)

@@ -75,12 +75,7 @@ def encode(ranges: Sequence[Range]) -> bytes:
     begin + NUL, is not stored); otherwise `begin` is followed by `end`, length-prefixed."""
     begins = list(map(_FIRST, ranges))
     if not any(map(ne, map(add, begins, repeat(_ZERO)), map(_SECOND, ranges))):
-        sizes = set(map(len, begins))
-        if len(sizes) == 1:  # keys of one length (common): one header, repeated
-            header = _LEN.pack(sizes.pop() | _POINT)
-            return header + header.join(begins)
-        headers = map(_LEN.pack, map(or_, map(len, begins), repeat(_POINT)))
-        return b"".join(chain.from_iterable(zip(headers, begins)))
+        return encode_points(begins)
     parts: list[bytes] = []
     for begin, end in ranges:
         if end == begin + _ZERO:
@@ -88,6 +83,17 @@ def encode(ranges: Sequence[Range]) -> bytes:
         else:
             parts += (_LEN.pack(len(begin)), begin, _LEN.pack(len(end)), end)
     return b"".join(parts)
+
+
+def encode_points(keys: Sequence[bytes]) -> bytes:
+    """`encode` of the single-key ranges of `keys`, without building them (a commit of
+    plain sets knows its keys)."""
+    sizes = set(map(len, keys))
+    if len(sizes) == 1:  # keys of one length (common): one header, repeated
+        header = _LEN.pack(sizes.pop() | _POINT)
+        return header + header.join(keys)
+    headers = map(_LEN.pack, map(or_, map(len, keys), repeat(_POINT)))
+    return b"".join(chain.from_iterable(zip(headers, keys)))
 
 
 def decode(blob: bytes) -> list[Range]:

@@ -74,11 +74,13 @@ class GroupCommit:
         read_version: int,
         mutations: list[Any],
         read_conflicts: list[Range],
-        write_conflicts: list[Range],
+        write_conflicts: Optional[list[Range]],
     ) -> asyncio.Future[tuple[int, bytes]]:
         """`commit` as a future of the running loop, for a caller that awaits it directly
         (no task of its own). The lists become the engine's: the caller must not change
-        them afterwards. Cancelling the future before its batch starts drops the commit."""
+        them afterwards. `write_conflicts` None: every mutation is a plain set and the
+        write-conflict ranges are its keys. Cancelling the future before its batch starts
+        drops the commit."""
         self._check_open()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[int, bytes]] = loop.create_future()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from itertools import chain
 from typing import TYPE_CHECKING, Optional
 
 from .._errors import FoundException, error
@@ -180,9 +179,16 @@ class EmbeddedTransaction(Metadata):
                 page_limits(limit, target_bytes, mode, iteration)[0],
                 reverse,
             )
-        self._check()
+        options = self._options
+        if (
+            self._commit_started
+            or self._poison is not None
+            or self._deferred is not None
+            or options.timeout_ms
+        ):  # the misuse checks, only when one can fail (as in `get`)
+            self._check()
         rows, byte_limit = page_limits(limit, target_bytes, mode, iteration)
-        max_key = self._options.max_read_key
+        max_key = options.max_read_key
         if begin_key > max_key or end_key > max_key:
             raise error(2004)
         writes = self._writes
@@ -254,10 +260,7 @@ class EmbeddedTransaction(Metadata):
         try:
             if self._options.read_lock_aware:
                 raise error(2023)
-            reads, writes = self._conflict_sets()
-            size = self._mutation_bytes + sum(map(len, chain(*reads, *writes)))
-            if size > self._options.size_limit:
-                raise error(2101)
+            reads, writes = self._commit_sets()  # 2101 when too large
             engine = self._engine
             if self._read_version is None and not reads:
                 # A blind write needs no GRV: any version the engine knew to be the newest

@@ -167,6 +167,7 @@ class Writes(Attempt):
     # -- helpers -------------------------------------------------------------------------------
 
     def _record(self, op: int, key: bytes, param: bytes) -> None:
+        self._plain_sets = False  # the commit declares its write ranges (`_commit_sets`)
         self._mutations.append((op, key, param))
         self._mutation_bytes += len(key) + len(param)
 
