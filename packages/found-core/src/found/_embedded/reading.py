@@ -1,6 +1,8 @@
 """The read side of a transaction attempt: its read version and its read-conflict ranges.
 
-The read version is taken lazily from the engine (GRV) or set by the user; it is refused once
+The read version is taken lazily from the engine (GRV) or set by the user; a transaction's
+first read, when it wrote nothing, takes it in the same engine statement as its data
+(`Engine.grant_get` / `grant_range`: one SQLite snapshot, no separate GRV). It is refused once
 older than 5 s of the engine's clock (1007, FoundationDB's rule even when nobody commits), and
 checked against the engine's window unless the engine granted it less than 2 s ago (see
 `Reading._fresh_version`). A serializable read records its conflict range unless the
