@@ -14,9 +14,11 @@ so without changing what any client observes:
   without a wakeup, while the transaction is quiet) run first, on the same thread;
 - no timeout is set (its timer on the network loop could poison the transaction meanwhile).
 
-`fdb_transaction_destroy` of an idle transaction is done here too (the loop would be woken
-only to release it), unless it holds the last reference to its database, whose closing
-belongs to the loop.
+The synchronous calls with a result (`fdb_transaction_add_conflict_range`,
+`fdb_transaction_get_committed_version`) of an idle transaction run here too, instead of
+blocking the caller for a round trip through the loop; `fdb_transaction_destroy` of an idle
+transaction is done here as well (the loop would be woken only to release it), unless it
+holds the last reference to its database, whose closing belongs to the loop.
 
 Mutual exclusion: whoever runs a transaction's work (the loop's queue drain, a synchronous
 call made from the network thread, or this path) holds the transaction's `exec_lock`; this
@@ -29,7 +31,6 @@ same way whichever client calls. Everything else takes the queued path.
 
 from __future__ import annotations
 
-import logging
 from asyncio import events
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -38,8 +39,6 @@ from ._steps import Resume
 
 if TYPE_CHECKING:
     from ._objects import ShimTransaction
-
-log = logging.getLogger("found.shim")
 
 #: Engine calls that never wait: answered on the caller's thread when the transaction allows.
 INLINE = frozenset(

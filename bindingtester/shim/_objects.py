@@ -180,7 +180,9 @@ class ShimTransaction:
                 done.set_result((4100, None))
             return False
 
-        if rt.NETWORK.on_network_thread():  # a callback: the queued calls first, then this
+        if _inline.try_inline(self, run):  # idle: now, on this thread (queued writes first)
+            pass
+        elif rt.NETWORK.on_network_thread():  # a callback: the queued calls first, then this
             with self.exec_lock:
                 self._enqueue(run, (), wake=False)
                 self._drain()

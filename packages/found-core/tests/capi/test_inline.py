@@ -144,3 +144,19 @@ async def test_a_read_that_waits_after_all_finishes_on_the_network_loop(backend)
     tr.set(b"after", b"v")  # the transaction is idle again and keeps its order
     assert await tr.get(b"after", False) == b"v"
     tr.destroy()
+
+
+async def test_synchronous_calls_of_an_idle_transaction_are_answered(backend) -> None:
+    reader = backend.create_transaction()
+    await reader.get_read_version()  # reads nothing: no conflict range of its own
+    writer = backend.create_transaction()
+    writer.set(b"c", b"1")
+    await writer.commit()
+    assert writer.get_committed_version() > 0  # answered on this thread, after the commit
+    reader.set(b"other", b"v")  # queued: runs before the next call, on this thread
+    reader.add_conflict_range(b"c", b"d", 0)  # the only reason for the conflict below
+    with pytest.raises(FoundException) as caught:
+        await reader.commit()
+    assert caught.value.code == 1020
+    reader.destroy()
+    writer.destroy()
