@@ -33,6 +33,9 @@ async def test_a_read_of_an_idle_transaction_is_ready_at_once(backend, counters)
         fptr = _get(lib, tr, b"k%d" % i)
         assert lib.fdb_future_is_ready(fptr)
         assert futures.take(fptr, futures.extract_value) == (None if i == 3 else b"v%d" % i)
+    fptr = _get(lib, tr, b"k0")
+    lib.fdb_future_cancel(fptr)  # a ready future keeps its value, as in libfdb_c
+    assert futures.take(fptr, futures.extract_value) == b"v0"
     await tr.commit()
     tr.destroy()
     other = backend.create_transaction()
