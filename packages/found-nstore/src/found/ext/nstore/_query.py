@@ -65,10 +65,10 @@ async def plan(tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> lis
 
 async def _plan(
     tx: Any, store: NStore, patterns: Sequence[Sequence[Any]], chain: Chain
-) -> tuple[list[int], Optional[Pairs], bool]:
+) -> tuple[list[int], Optional[Pairs], bool, Optional[Template]]:
     """The order `plan` gives (as indexes into `patterns`), the first pattern's rows that
-    counting read (from its range's start; None when it was not counted), and whether they
-    are all of its rows."""
+    counting read (from its range's start; None when it was not counted), whether they are
+    all of its rows, and its scan recipe when counting built it."""
     names = chain.names
     sizes = Sizes(tx, store, patterns)
     first = None
@@ -96,9 +96,10 @@ async def _plan(
             order.append(chosen)
             remaining.remove(chosen)
             known.update(names[chosen])
+    template = sizes.templates.get(first)
     if first in sizes.rows:
-        return order, sizes.rows[first], True
-    return order, sizes.seen.get(first), False
+        return order, sizes.rows[first], True, template
+    return order, sizes.seen.get(first), False, template
 
 
 async def _through(tx: Any, joins: list[Join], page: list[Bindings]) -> list[Bindings]:
@@ -122,12 +123,14 @@ async def query(
     chain = chain_of(store, patterns)  # every pattern's width, before the first read
     rows: Optional[Pairs] = None
     complete = False
+    first: Optional[Template] = None
     if len(patterns) > 1 and not ordered:
-        order, rows, complete = await _plan(tx, store, patterns, chain)
+        order, rows, complete, first = await _plan(tx, store, patterns, chain)
     else:
         order = list(range(len(patterns)))
     keys = chain.keys
-    first = Template(store, patterns[order[0]], frozenset(), keys[order[0]])
+    if first is None:
+        first = Template(store, patterns[order[0]], frozenset(), keys[order[0]])
     joins = [Join(store, patterns[i], known, keys[i]) for i, known in chain.steps(order)]
     begin = first.head  # no variable is known: every value is in the head
     if rows is None:  # the planner read none of the first pattern's rows: one read now

@@ -36,12 +36,14 @@ class Sizes:
         self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
         self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
         self.ranges: dict[int, tuple[bytes, bytes]] = {}
+        self.templates: dict[int, Template] = {}  # pattern -> its scan recipe, none known
 
     def range(self, i: int) -> tuple[bytes, bytes]:
         """The range of pattern `i` (its values bound, its variables free)."""
         bounds = self.ranges.get(i)
         if bounds is None:
-            head = Template(self.store, self.patterns[i], frozenset()).head
+            template = self.templates[i] = Template(self.store, self.patterns[i], frozenset())
+            head = template.head
             bounds = self.ranges[i] = (head, head + b"\xff")  # 0xff: never a type code
         return bounds
 
@@ -59,7 +61,7 @@ class Sizes:
             if seen:
                 begin = seen[-1][0] + b"\x00"
             want = limit - len(seen)
-            pairs = await found.get_range(self.tx, begin, end, limit=want, mode=_EXACT)
+            pairs = await found.get_range(self.tx, begin, end, want, False, _EXACT)
             seen.extend(pairs)
             if len(pairs) < want:  # the range ended
                 self.rows[i] = seen
