@@ -41,6 +41,7 @@ from found.ext import nstore
 from found.ext.nstore import var
 
 NS = "http://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def triples(n: int, seed: int = 42) -> list[tuple[str, str, Any]]:
@@ -127,9 +128,6 @@ class Runner:
         while (await self.round(self.calls))[0] * self.calls < ROUND_SECONDS * 1000:
             self.calls *= 2
 
-    async def timed(self) -> None:
-        self.rounds.append(await self.round(self.calls))
-
     def best(self) -> Timing:
         return min(t[0] for t in self.rounds), min(t[1] for t in self.rounds)
 
@@ -140,10 +138,7 @@ async def interleaved(runners: list[Runner], repeat: int) -> None:
         await runner.calibrate()
     for _ in range(repeat):
         for runner in runners:
-            await runner.timed()
-
-
-# -- nstore ----------------------------------------------------------------------------------
+            runner.rounds.append(await runner.round(runner.calls))
 
 
 async def load_nstore(data: list, directory: str) -> tuple[Any, Any, dict[str, Any]]:
@@ -167,9 +162,6 @@ def nstore_queries(db: Any, store: Any) -> dict[str, Runner]:
 
         runners[name] = Runner(lambda count=count: found.transactional(db, count), True)
     return runners
-
-
-# -- rdflib ------------------------------------------------------------------------------------
 
 
 def load_rdflib(data: list) -> tuple[dict[str, Runner], Timing]:
@@ -207,9 +199,6 @@ def load_rdflib(data: list) -> tuple[dict[str, Runner], Timing]:
     return runners, loaded
 
 
-# -- pyoxigraph --------------------------------------------------------------------------------
-
-
 def load_oxigraph(data: list) -> Optional[tuple[dict[str, Runner], Timing]]:
     """pyoxigraph's runners (patterns by `quads_for_pattern`, joins in SPARQL) and its load
     time; None when it is not installed."""
@@ -219,14 +208,10 @@ def load_oxigraph(data: list) -> Optional[tuple[dict[str, Runner], Timing]]:
         return None
 
     def term(x: Any) -> Any:
-        if isinstance(x, int) or (isinstance(x, str) and x.startswith("name ")):
-            return (
-                ox.Literal(
-                    str(x), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-                )
-                if isinstance(x, int)
-                else ox.Literal(x)
-            )
+        if isinstance(x, int):
+            return ox.Literal(str(x), datatype=ox.NamedNode(XSD + "integer"))
+        if isinstance(x, str) and x.startswith("name "):
+            return ox.Literal(x)
         return ox.NamedNode(NS + x)
 
     store = ox.Store()
