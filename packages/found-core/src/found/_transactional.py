@@ -31,12 +31,15 @@ T = TypeVar("T")
 #: Retries `transactional` allows when no retry limit was configured (FoundationDB has none).
 DEFAULT_RETRY_LIMIT = 100
 _DEFAULT_RETRY_LIMIT_VALUE = struct.pack("<q", DEFAULT_RETRY_LIMIT)
+# The option's code as a plain int: an enum member costs an attribute lookup on its class
+# and an int subclass comparison in the backend, per transaction.
+_RETRY_LIMIT = int(TransactionOption.RETRY_LIMIT)
 
 
 def _begin(db: Database, snapshot: bool) -> Transaction:
     tx = make_transaction(db, snapshot)
-    if TransactionOption.RETRY_LIMIT not in db.transaction_defaults:
-        tx._tx.set_option(TransactionOption.RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
+    if _RETRY_LIMIT not in db.transaction_defaults:
+        tx._tx.set_option(_RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
     return tx
 
 
