@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from itertools import repeat
-from operator import eq, itemgetter, lt
+from itertools import chain, repeat
+from operator import itemgetter, lt
+from typing import Optional
 
 from .._atomic import ATOMIC_CODES, apply_atomic, place_stamp
 from .._atomic import split_stamp_offset as _split
@@ -44,6 +45,8 @@ _CLEAR = "DELETE FROM kv WHERE key >= ? AND key < ?"
 _BY_KEY = _OP = itemgetter(0)
 _KEY, _PARAM = itemgetter(1), itemgetter(2)
 _ONLY_SETS, _ONLY_BYTES = {SET}, {bytes}
+#: Rows per upsert statement of a bulk write (`_put_many`).
+CHUNK = 128
 
 
 def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> bool:
@@ -78,20 +81,65 @@ def write_sets(
     conn: sqlite3.Connection, mutations: Sequence[tuple[int, bytes, bytes]], version: int
 ) -> list[bytes]:
     """Write plain sets at `version`, in key order (B-tree writes in order touch each page
-    once); the keys, sorted, once each. Sorting is stable, so the last set of a key still
-    wins; mutations already in strictly increasing key order (a bulk load's, often) are
-    taken as they are, without a per-key pass in Python."""
+    once); the keys, sorted, once each. The last set of a key wins (a dict keeps it). No
+    tuple is built per key in Python: keys already in strictly increasing order (a bulk
+    load's, often) are taken as they are, others are sorted once as plain bytes, and a
+    batch setting every key to one value (an index's empty values) is not permuted."""
     keys = list(map(_KEY, mutations))
-    if all(map(lt, keys, keys[1:])):
-        keyed = list(zip(keys, repeat(version), map(_PARAM, mutations)))
-    else:
-        keyed = sorted([(key, version, value) for _, key, value in mutations], key=_BY_KEY)
-        keys = list(map(_BY_KEY, keyed))
-        if any(map(eq, keys, keys[1:])):  # a key set twice
+    values = list(map(_PARAM, mutations))
+    common = values[0] if values and values.count(values[0]) == len(values) else None
+    if not all(map(lt, keys, keys[1:])):
+        if common is None:
+            latest = dict(zip(keys, values))
+            keys = sorted(latest)
+            values = list(map(latest.__getitem__, keys))
+        else:
             keys = sorted(set(keys))
-    conn.executemany(_PUT, keyed).close()
-    after_sets(conn, keyed)
+    if common is None:
+        _put_many(conn, keys, values, version)
+        after_sets(conn, keys, values)
+    else:
+        _put_many(conn, keys, None, version, common)
+        after_sets(conn, keys, common)
     return keys
+
+
+def _rows_sql(count: int, common: bool) -> str:
+    """An upsert of `count` rows in one statement: ``?1`` is the version; then each row's key
+    and value (`common`: ``?2`` is every row's value and only keys follow)."""
+    if common:
+        rows_sql = ",".join(f"(?{i + 3}, ?1, ?2)" for i in range(count))
+    else:
+        rows_sql = ",".join(f"(?{2 * i + 2}, ?1, ?{2 * i + 3})" for i in range(count))
+    return _PUT.replace("(?, ?, ?)", rows_sql)
+
+
+_CHUNK_SQL = {True: _rows_sql(CHUNK, True), False: _rows_sql(CHUNK, False)}
+
+
+def _put_many(
+    conn: sqlite3.Connection,
+    keys: list[bytes],
+    values: Optional[list[bytes]],
+    version: int,
+    common: bytes = b"",
+) -> None:
+    """Upsert `keys` (sorted, unique) with `values` (None: `common` for each) at `version`,
+    `CHUNK` rows per statement: SQLite's per-statement work (a statement journal, halt and
+    reset) and the module's per-execution work are paid once per chunk, not per key."""
+    whole = len(keys) - len(keys) % CHUNK
+    if whole:
+        if values is None:
+            head = [(version, common, *keys[i : i + CHUNK]) for i in range(0, whole, CHUNK)]
+            conn.executemany(_CHUNK_SQL[True], head).close()
+        else:
+            flat = list(chain.from_iterable(zip(keys[:whole], values[:whole])))
+            step = 2 * CHUNK
+            head = [(version, *flat[i : i + step]) for i in range(0, 2 * whole, step)]
+            conn.executemany(_CHUNK_SQL[False], head).close()
+    if whole < len(keys):
+        tail = repeat(common) if values is None else values[whole:]
+        conn.executemany(_PUT, zip(keys[whole:], repeat(version), tail)).close()
 
 
 def write(

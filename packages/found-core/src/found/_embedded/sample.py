@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from itertools import compress
-from operator import itemgetter, not_
-from typing import Any
+from itertools import compress, repeat
+from operator import add, itemgetter, not_
+from typing import Any, Union
 from zlib import crc32
 
 from .conflicts import Range
@@ -60,14 +60,20 @@ def sampled(key: bytes) -> bool:
     return not crc32(key) & _MASK
 
 
-def after_sets(conn: sqlite3.Connection, keyed: Sequence[tuple[bytes, int, bytes]]) -> None:
-    """Record the sampled keys of plain sets `keyed` ((key, version, value), the last of a
-    key winning)."""
-    keys = list(map(_FIRST, keyed))
-    chosen = list(compress(keyed, map(not_, map(_MASK.__and__, map(crc32, keys)))))
-    if chosen:
-        entries = [(key, len(key) + len(value)) for key, _, value in chosen]
-        conn.executemany(_UPSERT, entries).close()
+def after_sets(
+    conn: sqlite3.Connection, keys: Sequence[bytes], values: Union[Sequence[bytes], bytes]
+) -> None:
+    """Record the sampled keys of plain sets: `keys` unique, `values` the value of each
+    (or one value, that of every key)."""
+    chosen = list(map(not_, map(_MASK.__and__, map(crc32, keys))))
+    if not any(chosen):
+        return
+    picked = list(compress(keys, chosen))
+    if isinstance(values, bytes):
+        sizes = map(add, map(len, picked), repeat(len(values)))
+    else:
+        sizes = map(add, map(len, picked), map(len, compress(values, chosen)))
+    conn.executemany(_UPSERT, zip(picked, sizes)).close()
 
 
 def after_writes(conn: sqlite3.Connection, touched: Sequence[Range]) -> None:
