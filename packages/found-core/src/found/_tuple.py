@@ -32,7 +32,7 @@ import builtins
 import re
 import struct
 import sys
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 from uuid import UUID
 
 from ._tuple_shapes import (
@@ -467,6 +467,31 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     if _countdown <= 0:
         _countdown = _SHAPES.learn(key, prefix_len)
     return value
+
+
+def unpack_keys(pairs: Iterable[Tuple[bytes, Any]], prefix_len: int) -> List[Tuple[Any, ...]]:
+    """`[unpack(key, prefix_len) for key, _ in pairs]`, for a page of range-read rows: one
+    call checks `prefix_len` once and runs the learned shapes' decoders in a loop, without a
+    call of `unpack` per key (about a quarter of its cost for a short key). Misses, odd keys
+    and errors go through `unpack` itself."""
+    if type(prefix_len) is not int or prefix_len < 0:
+        return [unpack(key, prefix_len) for key, _ in pairs]
+    dispatch = _dispatch
+    out: List[Tuple[Any, ...]] = []
+    append = out.append
+    for key, _ in pairs:
+        if type(key) is bytes and len(key) > prefix_len:
+            fast = dispatch[key[prefix_len]]
+            if fast is not None:
+                try:
+                    value = fast(key, prefix_len)
+                except UnicodeDecodeError:
+                    value = None
+                if value is not None:
+                    append(value)
+                    continue
+        append(unpack(key, prefix_len))
+    return out
 
 
 _ZERO = 0

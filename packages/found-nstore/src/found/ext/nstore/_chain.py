@@ -90,7 +90,8 @@ class Chain:
 def chain_of(store: NStore, patterns: Sequence[Sequence[Any]]) -> Chain:
     """The `Chain` of `patterns` in `store` (cached); NStoreException for a wrong width,
     before anything is read."""
-    keys = tuple([shape_key(p) for p in patterns])
+    # one pattern (the commonest query) without a list comprehension
+    keys = (shape_key(patterns[0]),) if len(patterns) == 1 else tuple(map(shape_key, patterns))
     chain = store.queries.get(keys)
     if chain is None:
         for key in keys:

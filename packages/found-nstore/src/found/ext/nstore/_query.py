@@ -49,7 +49,7 @@ from ._chain import Chain, chain_of
 from ._join import Join
 from ._sizes import COUNT, COUNT_FAR, COUNT_MORE, ESTIMATE, Sizes
 from ._store import NStore
-from ._template import Bindings, Pairs, Template
+from ._template import NONE_KNOWN, Bindings, Pairs, Template
 
 _EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for byte keys
 
@@ -70,7 +70,7 @@ async def _plan(
     counting read (from its range's start; None when it was not counted), whether they are
     all of its rows, and its scan recipe when counting built it."""
     names = chain.names
-    sizes = Sizes(tx, store, patterns)
+    sizes = Sizes(tx, store, patterns, chain.keys)
     first = None
     # most values first: a pattern with at most one match starts the query uncontested (the
     # join then reads no more than counting the others would), so they are not counted; a
@@ -124,14 +124,18 @@ async def query(
     rows: Optional[Pairs] = None
     complete = False
     first: Optional[Template] = None
-    if len(patterns) > 1 and not ordered:
-        order, rows, complete, first = await _plan(tx, store, patterns, chain)
-    else:
-        order = list(range(len(patterns)))
     keys = chain.keys
-    if first is None:
-        first = Template(store, patterns[order[0]], frozenset(), keys[order[0]])
-    joins = [Join(store, patterns[i], known, keys[i]) for i, known in chain.steps(order)]
+    if not patterns[1:]:  # a single pattern: a scan, no join
+        first = Template(store, pattern, NONE_KNOWN, keys[0])
+        joins: list[Join] = []
+    else:
+        if not ordered:
+            order, rows, complete, first = await _plan(tx, store, patterns, chain)
+        else:
+            order = list(range(len(patterns)))
+        if first is None:
+            first = Template(store, patterns[order[0]], NONE_KNOWN, keys[order[0]])
+        joins = [Join(store, patterns[i], known, keys[i]) for i, known in chain.steps(order)]
     begin = first.head  # no variable is known: every value is in the head
     if rows is None:  # the planner read none of the first pattern's rows: one read now
         if not first.free:

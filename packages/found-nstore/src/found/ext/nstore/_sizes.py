@@ -9,12 +9,12 @@ tied patterns by measures of growing cost: COUNT, COUNT_MORE, COUNT_FAR, ESTIMAT
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Optional
 
 import found
 
 from ._store import NStore, Variable
-from ._template import Pairs, Template
+from ._template import NONE_KNOWN, Pairs, Template
 
 _EXACT = int(found.STREAMING_MODE_EXACT)  # a plain int: found's fast path for byte keys
 
@@ -30,8 +30,15 @@ COUNT, COUNT_MORE, COUNT_FAR, ESTIMATE = range(4)
 class Sizes:
     """Sizes of the patterns' matches, measured lazily and only as precisely as a choice needs."""
 
-    def __init__(self, tx: Any, store: NStore, patterns: Sequence[Sequence[Any]]) -> None:
+    def __init__(
+        self,
+        tx: Any,
+        store: NStore,
+        patterns: Sequence[Sequence[Any]],
+        keys: Optional[Sequence[tuple]] = None,
+    ) -> None:
         self.tx, self.store, self.patterns = tx, store, patterns
+        self.keys = keys  # the patterns' shape keys (`_chain.shape_key`), when known
         self.known: dict[tuple[int, int], int] = {}  # (pattern, measure) -> size
         self.rows: dict[int, Pairs] = {}  # pattern -> all its rows, when a count saw all
         self.seen: dict[int, Pairs] = {}  # pattern -> the rows counted, from its range's start
@@ -42,7 +49,9 @@ class Sizes:
         """The range of pattern `i` (its values bound, its variables free)."""
         bounds = self.ranges.get(i)
         if bounds is None:
-            template = self.templates[i] = Template(self.store, self.patterns[i], frozenset())
+            names = self.keys[i] if self.keys is not None else None
+            template = Template(self.store, self.patterns[i], NONE_KNOWN, names)
+            self.templates[i] = template
             head = template.head
             bounds = self.ranges[i] = (head, head + b"\xff")  # 0xff: never a type code
         return bounds

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, Optional
 
 import found
+from found._tuple import unpack_keys  # a page of keys in one call (found-core, same project)
 
 from ._codec import differ, lasts, pack_one
 from ._store import NStore, NStoreException, Variable
@@ -64,6 +65,9 @@ async def read_all(tx: Any, begin: bytes) -> Pairs:
     return pairs
 
 
+#: The known variables of a pattern that starts a scan: none (one object, its hash cached).
+NONE_KNOWN: frozenset[str] = frozenset()
+
 #: Shapes remembered per store at most (then forgotten all at once): patterns are few.
 MAX_SHAPES = 1_024
 
@@ -73,7 +77,7 @@ class _Shape:
     variables' names, which of them are known), not to its values: computed once per shape
     and store (`Template` looks it up in `NStore.shapes`)."""
 
-    __slots__ = ("checks", "free", "head", "order", "subspace", "tail")
+    __slots__ = ("checks", "free", "head", "names", "order", "subspace", "tail")
 
     def __init__(self, store: NStore, pattern: Sequence[Any], known: frozenset[str]) -> None:
         if len(pattern) != store.n:
@@ -95,6 +99,12 @@ class _Shape:
             (i, pattern[i].name if isinstance(pattern[i], Variable) else None)
             for i in positions[head:]
         ]
+        #: the tail when it holds only variables' names (a Template shares it), else None
+        self.names: Optional[tuple[Any, ...]] = (
+            tuple([name for _, name in self.tail])
+            if all(name is not None for _, name in self.tail)
+            else None
+        )
         self.free: list[tuple[int, str]] = []  # (position in the tail, name), first occurrences
         self.checks: list[tuple[int, int]] = []  # tail positions that must hold equal values
         first: dict[str, int] = {}
@@ -143,10 +153,19 @@ class Template:
         self.free, self.checks = shape.free, shape.checks
         # the packed prefix before the first known variable, and the bound positions after
         # it in index order: packed value bytes, or the variable's name
-        self.head = shape.subspace + b"".join([pack_one(pattern[i]) for i in shape.head])
-        self.tail: list[Any] = [
-            pack_one(pattern[i]) if name is None else name for i, name in shape.tail
-        ]
+        # without a list or a join for the commonest shapes: one value, or none, in the head;
+        # a tail of variables only
+        positions = shape.head
+        if len(positions) == 1:
+            self.head = shape.subspace + pack_one(pattern[positions[0]])
+        elif positions:
+            self.head = shape.subspace + b"".join([pack_one(pattern[i]) for i in positions])
+        else:
+            self.head = shape.subspace
+        tail = shape.names
+        if tail is None:
+            tail = tuple([pack_one(pattern[i]) if name is None else name for i, name in shape.tail])
+        self.tail: tuple[Any, ...] = tail
 
     def begin(self, bindings: Mapping[str, Any]) -> bytes:
         """The packed prefix shared by every row matching the pattern under `bindings`."""
@@ -163,11 +182,10 @@ class Template:
     def bind(self, base: Bindings, pairs: Pairs, skip: int) -> list[Bindings]:
         """`base` extended by the free columns of each key of `pairs`, whose first `skip`
         bytes are the scanned prefix; rows where a repeated variable differs are left out."""
-        unpack, free, checks = found.unpack, self.free, self.checks
+        free, checks = self.free, self.checks
         if checks:
             out = []
-            for key, _ in pairs:
-                items = unpack(key, skip)
+            for items in unpack_keys(pairs, skip):
                 if not differ(items, checks):
                     bindings = base.copy()
                     for j, name in free:
@@ -188,17 +206,13 @@ class Template:
         names = [name for _, name in free]
         if not base and len(names) == 2:  # a dict display: ~2.5k instructions less a row
             first, second = names
-            out = []
-            for key, _ in pairs:
-                a, b = unpack(key, skip)
-                out.append({first: a, second: b})
-            return out
+            return [{first: a, second: b} for a, b in unpack_keys(pairs, skip)]
         if not base:
-            return [dict(zip(names, unpack(key, skip))) for key, _ in pairs]
+            return [dict(zip(names, items)) for items in unpack_keys(pairs, skip)]
         out = []
-        for key, _ in pairs:
+        for items in unpack_keys(pairs, skip):
             bindings = base.copy()
-            bindings.update(zip(names, unpack(key, skip)))
+            bindings.update(zip(names, items))
             out.append(bindings)
         return out
 
