@@ -47,7 +47,7 @@ def scenario(browser: Browser, base: str, shots: Optional[Path]) -> None:
     """The user's path through the application."""
     browser.get(base + "/history/change/")
     browser.type("textarea[name=description]", "Add Ada Lovelace")
-    browser.click("button[type=submit]")
+    browser.submit("button[type=submit]")
     browser.find("h1 code")
     match = re.search(r"/history/u/([0-9a-f]{32})/$", browser.url)
     if match is None:
@@ -60,7 +60,7 @@ def scenario(browser: Browser, base: str, shots: Optional[Path]) -> None:
         browser.type("input[name=uid]", uid)
         browser.type("input[name=key]", key)
         browser.type("input[name=value]", value)
-        browser.click("button[type=submit]")
+        browser.submit("button[type=submit]")
         browser.find("h1 code")
         check(browser.url == change, f"{action} ({uid}, {key}, {value}) returns to the change")
 
@@ -75,7 +75,7 @@ def scenario(browser: Browser, base: str, shots: Optional[Path]) -> None:
     check("Ada Lovelace" not in browser.source, "a pending change is invisible to navigate")
 
     browser.get(change + "apply/")
-    browser.click("button[type=submit]")
+    browser.submit("button[type=submit]")
     browser.find("h1 code")
     check("applied @" in browser.text("main"), "applying marks the change applied")
     if shots:
@@ -83,7 +83,7 @@ def scenario(browser: Browser, base: str, shots: Optional[Path]) -> None:
 
     browser.get(base + "/navigate/")
     browser.type("input[name=key]", "name")
-    browser.click("button[type=submit]")
+    browser.submit("button[type=submit]")
     browser.find("table")
     check("Ada Lovelace" in browser.text("table"), "navigate finds the applied tuple by key")
     browser.get(base + "/navigate/?uid=%23i1")

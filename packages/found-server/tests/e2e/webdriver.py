@@ -126,6 +126,23 @@ class Browser:
     def click(self, css: str) -> None:
         self.command("POST", f"/element/{self.find(css)}/click", {})
 
+    def submit(self, css: str) -> None:
+        """Click `css` and wait up to 10 s until the browser has left the current page (its
+        root element went stale), so later lookups cannot land on the old page."""
+        old_root = self.find("html")
+        self.click(css)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.command("GET", f"/element/{old_root}/name")
+            except WebDriverError as exc:
+                if "stale element" in str(exc):
+                    return
+                raise
+            if time.monotonic() > deadline:
+                raise WebDriverError(f"the page did not change within 10 s of clicking {css}")
+            time.sleep(0.05)
+
     def text(self, css: str) -> str:
         return str(self.command("GET", f"/element/{self.find(css)}/text"))
 
