@@ -97,8 +97,14 @@ async def transactional(
     """
     if not callable(func):
         raise TypeError(f"func must be an async function, not {type(func).__name__}")
-    tx = _begin(db, snapshot)
-    backend = tx._tx
+    if type(db) is Database and not db._closed:  # `_begin` inlined: two calls less
+        backend = db._backend.create_transaction()
+        tx = Transaction(db, backend, bool(snapshot))
+        if _RETRY_LIMIT not in db.transaction_defaults:
+            backend.set_option(_RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
+    else:  # the checks' errors, and Database subclasses
+        tx = _begin(db, snapshot)
+        backend = tx._tx
     hooks = db.hooks
     try:
         while True:
