@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from itertools import chain, repeat
-from operator import itemgetter, lt
+from operator import eq, itemgetter, lt
 from typing import Optional
 
 from .._atomic import ATOMIC_CODES, apply_atomic, place_stamp
@@ -93,8 +93,10 @@ def write_sets(
             latest = dict(zip(keys, values))
             keys = sorted(latest)
             values = list(map(latest.__getitem__, keys))
-        else:
-            keys = sorted(set(keys))
+        else:  # one value: sorted as they are, a set only if a key repeats (hashing is dear)
+            keys.sort()
+            if any(map(eq, keys, keys[1:])):
+                keys = sorted(set(keys))
     if common is None:
         _put_many(conn, keys, values, version)
         after_sets(conn, keys, values)
