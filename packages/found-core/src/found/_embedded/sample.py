@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from itertools import compress, repeat
-from operator import add, itemgetter, not_
+from operator import add, and_, itemgetter, not_
 from typing import Any, Union
 from zlib import crc32
 
@@ -65,7 +65,7 @@ def after_sets(
 ) -> None:
     """Record the sampled keys of plain sets: `keys` unique, `values` the value of each
     (or one value, that of every key)."""
-    chosen = list(map(not_, map(_MASK.__and__, map(crc32, keys))))
+    chosen = list(map(not_, map(and_, map(crc32, keys), repeat(_MASK))))
     if not any(chosen):
         return
     picked = list(compress(keys, chosen))
