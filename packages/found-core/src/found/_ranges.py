@@ -27,6 +27,7 @@ KeyOrSelector = Union[KeyLike, KeySelector]
 _EXACT_UP_TO = 1000
 
 _WANT_ALL, _ITERATOR = int(StreamingMode.WANT_ALL), int(StreamingMode.ITERATOR)
+_WANT_ALL_MEMBER = StreamingMode.WANT_ALL  # a global: no lookup on the enum class per read
 
 
 def _mode(mode: Union[int, str]) -> int:
@@ -217,7 +218,7 @@ async def get_range(
 ) -> list[tuple[bytes, bytes]]:
     """Every `(key, value)` pair of `[begin, end)` as a list (0.13's eager range read);
     `reverse` sets the order, `limit=0` means no limit."""
-    code = _WANT_ALL if mode is StreamingMode.WANT_ALL else mode
+    code = _WANT_ALL if mode is _WANT_ALL_MEMBER else mode
     if type(code) is not int and isinstance(code, StreamingMode):
         code = int(code)  # EXACT, SMALL, ... given as members take the fast path too
     if (
