@@ -107,3 +107,14 @@ async def test_invalid_text_in_a_learned_shape() -> None:
     assert unpack_keys(pairs, 0) == _expected(pairs, 0)  # the shape is learned by now
     with pytest.raises(ValueError, match="UTF-8"):
         unpack_keys([*pairs, (b"\x02a\x00\x02\xff\xfe\x00", b"")], 0)
+
+
+async def test_misses_teach_the_shape_table() -> None:
+    from found import _tuple_table as table
+
+    head = found.pack(("subject",))
+    pairs = [(head + found.pack((f"p{i}", i * 1000)), b"") for i in range(6)]
+    assert table.TABLE.dispatch[0x02] is None  # an empty table (the fixture)
+    assert unpack_keys(pairs, len(head)) == [(f"p{i}", i * 1000) for i in range(6)]
+    assert table.TABLE.dispatch[0x02] is not None  # learned from the page's misses
+    assert unpack_keys(pairs, len(head)) == _expected(pairs, len(head))

@@ -480,18 +480,31 @@ def unpack_keys(pairs: Iterable[Tuple[bytes, Any]], prefix_len: int) -> List[Tup
     out: List[Tuple[Any, ...]] = []
     append = out.append
     for key, _ in pairs:
-        if type(key) is bytes and len(key) > prefix_len:
-            fast = dispatch[key[prefix_len]]
-            if fast is not None:
-                try:
-                    value = fast(key, prefix_len)
-                except UnicodeDecodeError:
-                    value = None
-                if value is not None:
-                    append(value)
-                    continue
-        append(unpack(key, prefix_len))
+        if type(key) is not bytes or len(key) <= prefix_len:
+            append(unpack(key, prefix_len))  # empty tails, bytearrays and the errors
+            continue
+        fast = dispatch[key[prefix_len]]
+        if fast is not None:
+            try:
+                value = fast(key, prefix_len)
+            except UnicodeDecodeError:
+                value = None  # the general decoder names the offset
+            if value is not None:
+                append(value)
+                continue
+        append(_miss(key, prefix_len))
     return out
+
+
+def _miss(key: bytes, pos: int) -> Tuple[Any, ...]:
+    """`unpack`'s general path after its checks and a missed (or absent) shape: decode
+    element by element, and let the shape table see some of the misses."""
+    global _countdown
+    value = _decode(key, pos)
+    _countdown -= 1
+    if _countdown <= 0:
+        _countdown = _SHAPES.learn(key, pos)
+    return value
 
 
 _ZERO = 0
