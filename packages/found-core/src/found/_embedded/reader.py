@@ -46,6 +46,10 @@ _ident = threading.get_ident
 #: Reads in autocommit mode after a fused GRV before the shared snapshot opens (see
 #: `Reader._solo_or_snapshot`): a path of three dependent reads needs no snapshot.
 SOLO_READS = 2
+# Two solo reads save a snapshot's opening (~38k instructions) to a transaction of three
+# reads, but each costs ~11k more than a read in the snapshot: a fused GRV allows them only
+# when the reads since the previous fused GRV (`_reads`, the transaction before, blurred by
+# any interleaved one, which costs only time) were that few; else the snapshot opens at once.
 
 # The verdict on read version ? (4 times): 1009 beyond the newest commit, 1007 too old
 # (`versions.too_old`), else 0; over `_STATE`'s row, in the statement that reads the data.
@@ -149,7 +153,8 @@ class Reader(Storage):
         and it is taken now, so it sees every commit acknowledged before the call."""
         with self._lock:
             self._end()
-            self._solo = SOLO_READS
+            reads, self._reads = self._reads, 0  # see SOLO_READS
+            self._solo = SOLO_READS if reads <= SOLO_READS else 0
             value, newest = rows(self._open(), _NEWEST_GET, (key,))[0]
         return value, newest
 
@@ -161,7 +166,8 @@ class Reader(Storage):
         with self._lock:
             if self._held is not None:
                 self._end()
-            self._solo = SOLO_READS
+            reads, self._reads = self._reads, 0  # see SOLO_READS
+            self._solo = SOLO_READS if reads <= SOLO_READS else 0
             conn = self._conn
             if conn is None:
                 raise error(1000, "the database is closed")
@@ -179,6 +185,7 @@ class Reader(Storage):
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
         with self._lock:
+            self._reads += 1
             conn = self._conn
             if conn is not None and self._held == _ident():
                 if version == self._newest:  # the snapshot's newest: kv alone, verdict 0
@@ -230,6 +237,7 @@ class Reader(Storage):
         if limit < 0:
             raise ValueError("limit must be >= 0")
         with self._lock:
+            self._reads += 1
             conn = self._conn
             held = self._held
             if held is not None and version == self._newest and held == _ident():

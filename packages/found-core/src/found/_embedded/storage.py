@@ -30,6 +30,7 @@ class Storage:
         self._verdicts: dict[int, int] = {}  # read version -> verdict, in that snapshot
         self._newest: Optional[int] = None  # that snapshot's newest commit, once known
         self._solo = 0  # autocommit reads still allowed before a shared snapshot opens
+        self._reads = 0  # reads since the last fused GRV (`Reader.solo_reads` judges by them)
 
     def close(self) -> None:
         """Close the connection; later reads fail with 1000. Idempotent."""
