@@ -107,13 +107,16 @@ def write_sets(
 
 
 def _rows_sql(count: int, common: bool) -> str:
-    """An upsert of `count` rows in one statement: ``?1`` is the version; then each row's key
-    and value (`common`: ``?2`` is every row's value and only keys follow)."""
-    if common:
-        rows_sql = ",".join(f"(?{i + 3}, ?1, ?2)" for i in range(count))
-    else:
-        rows_sql = ",".join(f"(?{2 * i + 2}, ?1, ?{2 * i + 3})" for i in range(count))
-    return _PUT.replace("(?, ?, ?)", rows_sql)
+    """An upsert of `count` rows in one statement. The first parameter is the version; then,
+    when `common`, the value every row gets and each row's key, else each row's key and
+    value. The rows come from a VALUES list, so the version (and the common value) is bound
+    once per statement, with plain ``?`` placeholders."""
+    row, columns = ("(?)", "column1, ?, ?") if common else ("(?, ?)", "column1, ?, column2")
+    return (
+        f"INSERT INTO kv (key, version, value) SELECT {columns}"
+        f" FROM (VALUES {','.join([row] * count)}) WHERE true"
+        " ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value"
+    )
 
 
 _CHUNK_SQL = {True: _rows_sql(CHUNK, True), False: _rows_sql(CHUNK, False)}
