@@ -16,6 +16,8 @@ import urllib.request
 from typing import Any, Optional
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+#: What chromedriver answers about an element of a page the browser has left.
+_GONE = ("stale element reference", "does not belong to the document", "no such element")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -128,7 +130,9 @@ class Browser:
 
     def submit(self, css: str) -> None:
         """Click `css` and wait up to 10 s until the browser has left the current page (its
-        root element went stale), so later lookups cannot land on the old page."""
+        root element is gone: chromedriver says "stale element reference", or, while the
+        new document replaces it, that the node does not belong to the document), so later
+        lookups cannot land on the old page."""
         old_root = self.find("html")
         self.click(css)
         deadline = time.monotonic() + 10
@@ -136,7 +140,7 @@ class Browser:
             try:
                 self.command("GET", f"/element/{old_root}/name")
             except WebDriverError as exc:
-                if "stale element" in str(exc):
+                if any(sign in str(exc) for sign in _GONE):
                     return
                 raise
             if time.monotonic() > deadline:
