@@ -180,14 +180,14 @@ class ShimTransaction:
                 done.set_result((4100, None))
             return False
 
-        if _inline.try_inline(self, run):  # idle: now, on this thread (queued writes first)
-            pass
-        elif rt.NETWORK.on_network_thread():  # a callback: the queued calls first, then this
-            with self.exec_lock:
-                self._enqueue(run, (), wake=False)
-                self._drain()
-        else:
-            self._enqueue(run, ())
+        # Idle: now, on this thread (queued writes first); else through the queue.
+        if not _inline.try_inline(self, run):
+            if rt.NETWORK.on_network_thread():  # a callback: the queued calls first, then this
+                with self.exec_lock:
+                    self._enqueue(run, (), wake=False)
+                    self._drain()
+            else:
+                self._enqueue(run, ())
         return done.result()
 
     # -- future-returning calls ----------------------------------------------------------
@@ -225,16 +225,16 @@ class ShimTransaction:
     def _destroy_here(self) -> None:
         """`_destroy` on the caller's thread; the database reference is dropped here unless
         it is the last (closing the database belongs to the loop)."""
-        try:
-            if self.tr is not None:
-                self.tr.destroy()
-        except Exception:
-            log.exception("transaction.destroy failed")
-        finally:
-            self.tr = None
-            self.shared.drop()
+        self._destroy_engine_transaction()
+        self.shared.drop()
 
     def _destroy(self) -> bool:
+        self._destroy_engine_transaction()
+        self.shared.release()
+        return False
+
+    def _destroy_engine_transaction(self) -> None:
+        """Destroy the embedded transaction (an error is logged: destroy reports none)."""
         try:
             if self.tr is not None:
                 self.tr.destroy()
@@ -242,8 +242,6 @@ class ShimTransaction:
             log.exception("transaction.destroy failed")
         finally:
             self.tr = None
-            self.shared.release()
-        return False
 
 
 async def finish(fut: rt.ShimFuture, call: Any, args: tuple, convert: Callable[[Any], Any]) -> None:
