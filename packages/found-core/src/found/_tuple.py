@@ -445,7 +445,6 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
     >>> unpack(b'\\x02user\\x00\\x15*')
     ('user', 42)
     """
-    global _countdown
     if type(key) is not bytes:
         key = _check_key(key)
     if prefix_len is not _ZERO:  # 0 is a cached object on CPython, compared by value on PyPy
@@ -462,11 +461,7 @@ def unpack(key: bytes, prefix_len: int = 0) -> Tuple[Any, ...]:
             value = None  # the general decoder names the offset
         if value is not None:
             return value
-    value = _decode(key, prefix_len)
-    _countdown -= 1
-    if _countdown <= 0:
-        _countdown = _SHAPES.learn(key, prefix_len)
-    return value
+    return _miss(key, prefix_len)
 
 
 def unpack_keys(pairs: Iterable[Tuple[bytes, Any]], prefix_len: int) -> List[Tuple[Any, ...]]:

@@ -152,10 +152,7 @@ class Reader(Storage):
         value of `key` at the newest commit, that version). One SQLite snapshot serves both,
         and it is taken now, so it sees every commit acknowledged before the call."""
         with self._lock:
-            self._end()
-            reads, self._reads = self._reads, 0  # see SOLO_READS
-            self._solo = SOLO_READS if reads <= SOLO_READS else 0
-            value, newest = rows(self._open(), _NEWEST_GET, (key,))[0]
+            value, newest = rows(self._fresh(), _NEWEST_GET, (key,))[0]
         return value, newest
 
     def fresh_range(
@@ -164,23 +161,17 @@ class Reader(Storage):
         """`fresh_get` for a range: (`get_range`'s rows at the newest commit, that version)."""
         sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
         with self._lock:
-            if self._held is not None:
-                self._end()
-            reads, self._reads = self._reads, 0  # see SOLO_READS
-            self._solo = SOLO_READS if reads <= SOLO_READS else 0
-            conn = self._conn
-            if conn is None:
-                raise error(1000, "the database is closed")
-            cursor = conn.execute(sql, (begin, end, limit or -1))
-            try:
-                found = cursor.fetchall()
-            finally:
-                cursor.close()
-        last = found.pop()
-        if last[0] is None:  # the version row, last (else `_split` looks for it)
-            return found, last[1]
-        found.append(last)
+            found = rows(self._fresh(), sql, (begin, end, limit or -1))
         return _split(found)
+
+    def _fresh(self) -> sqlite3.Connection:
+        """The connection for a fused GRV, out of any shared snapshot; whether the reads
+        after it may be solo is decided by how many the transaction before made (see
+        `SOLO_READS`). Call with the lock held."""
+        self._end()
+        reads, self._reads = self._reads, 0
+        self._solo = SOLO_READS if reads <= SOLO_READS else 0
+        return self._open()
 
     def get(self, key: bytes, version: int) -> Optional[bytes]:
         """The value of `key` as of `version` (None when absent)."""
@@ -189,11 +180,7 @@ class Reader(Storage):
             conn = self._conn
             if conn is not None and self._held == _ident():
                 if version == self._newest:  # the snapshot's newest: kv alone, verdict 0
-                    cursor = conn.execute(_LATEST, (key,))
-                    try:
-                        found = cursor.fetchall()
-                    finally:
-                        cursor.close()
+                    found = rows(conn, _LATEST, (key,))
                     return found[0][0] if found else None
             else:  # learn the newest version along with the newest value
                 conn = self._solo_or_snapshot(False)
@@ -243,20 +230,12 @@ class Reader(Storage):
             if held is not None and version == self._newest and held == _ident():
                 # the shared snapshot's newest version: one walk of kv (`_range` inlined)
                 sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
-                cursor = conn.execute(sql, (begin, end, limit or -1))  # type: ignore[union-attr]
-                try:
-                    return cursor.fetchall()
-                finally:
-                    cursor.close()
+                return rows(conn, sql, (begin, end, limit or -1))  # type: ignore[arg-type]  # held: open
             if held is None and self._solo and conn is not None:
                 # one of the few reads after a fused GRV: one autocommit statement
                 self._solo -= 1
                 sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
-                cursor = conn.execute(sql, (begin, end, limit or -1))
-                try:
-                    found = cursor.fetchall()
-                finally:
-                    cursor.close()
+                found = rows(conn, sql, (begin, end, limit or -1))
                 last = found.pop()
                 if last[0] is None and last[1] == version:
                     return found
