@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,3 +32,20 @@ def test_pack_one_and_last_match_the_tuple_layer(value, prefix) -> None:
     assert type(decoded) is type(found.unpack(packed)[0])
     page = _lasts([(head + packed, b""), (head + found.pack(("x",)), b"")], len(head))
     assert [found.pack((v,)) for v in page] == [packed, found.pack(("x",))]
+
+
+def test_the_string_fast_paths_fall_back_to_the_tuple_layer_errors() -> None:
+    """A lone surrogate (not encodable) and a stored string that is not UTF-8 get exactly the
+    tuple layer's errors, not the fast paths' own."""
+    with pytest.raises(UnicodeEncodeError) as expected:
+        found.pack(("\ud800",))
+    with pytest.raises(UnicodeEncodeError) as got:
+        _pack_one("\ud800")
+    assert str(got.value) == str(expected.value)
+    head = found.pack(("p",))
+    bad = head + b"\x02\xff\xfe\x00"
+    with pytest.raises(ValueError, match="byte offset 3") as expected_error:
+        found.unpack(bad, len(head))
+    with pytest.raises(ValueError) as got_error:
+        _lasts([(bad, b"")], len(head))
+    assert str(got_error.value) == str(expected_error.value)
