@@ -1,8 +1,8 @@
-"""Large commits of plain sets go to SQLite as multi-row upserts (`mutations.CHUNK` rows per
-statement, the remainder one by one). Every size around the chunk boundaries, one common
-value or one per key, sorted or not, keys set twice: the data, the history of replaced
-values (reads at the older version), the byte sample and the stored invariants must be what
-a loop of single sets leaves."""
+"""Commits of plain sets go to SQLite as multi-row upserts (`mutations.CHUNK` rows per
+statement, then `mutations.SMALL`, then the rest in one). Every size around those
+boundaries, one common value or one per key, sorted or not, keys set twice: the data, the
+history of replaced values (reads at the older version), the byte sample and the stored
+invariants must be what a loop of single sets leaves."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from found._embedded.sample import problems
 from found._embedded.schema import data_path
 
 SET = 0
-CHUNK = mutations.CHUNK
+CHUNK, SMALL = mutations.CHUNK, mutations.SMALL
 EVERYTHING = (b"", b"\xff")
 
 
@@ -35,7 +35,9 @@ def _state(engine, version: int) -> dict[bytes, bytes]:  # type: ignore[no-untyp
     return dict(engine.get_range(b"", b"\xff", version, 0, False))
 
 
-@pytest.mark.parametrize("count", [1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 7])
+@pytest.mark.parametrize(
+    "count", [1, 10, SMALL, SMALL + 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + SMALL + 7]
+)
 @pytest.mark.parametrize("common", [True, False])
 @pytest.mark.parametrize("ordered", [True, False])
 async def test_bulk_sets_match_a_model(engine, directory, count, common, ordered):

