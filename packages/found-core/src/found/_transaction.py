@@ -39,7 +39,16 @@ class Transaction:
     """One transaction on a `Database`; create it with `make_transaction` (or let
     `transactional` / `transaction` do it) and pass it to the module functions."""
 
-    __slots__ = ("__weakref__", "_tx", "created", "db", "retries", "snapshot", "vars")
+    __slots__ = (
+        "__weakref__",
+        "_tx",
+        "created",
+        "db",
+        "retries",
+        "retry_limit_set",
+        "snapshot",
+        "vars",
+    )
 
     def __init__(self, db: Database, backend: BackendTransaction, snapshot: bool = False):
         self._tx = backend
@@ -53,6 +62,9 @@ class Transaction:
         self.created = time.monotonic()
         #: How many times `on_error` let this transaction retry.
         self.retries = 0
+        #: True once `set_option` gave this transaction a retry limit (until `reset`):
+        #: `transactional` then leaves its default limit out.
+        self.retry_limit_set = False
 
     @property
     def backend(self) -> BackendTransaction:
@@ -111,6 +123,7 @@ def reset(tx: Transaction) -> None:
     check_tx(tx)._tx.reset()
     tx.created = time.monotonic()
     tx.retries = 0
+    tx.retry_limit_set = False
 
 
 def cancel(tx: Transaction) -> None:
@@ -168,10 +181,12 @@ def set_option(
     invalid_option; a value for an option that takes none raises 2006."""
     backend = check_tx(tx)._tx
     if value is None and isinstance(option, int) and not isinstance(option, bool):
-        backend.set_option(int(option), None)  # a code without a value: nothing to encode
-        return
-    code, encoded = encode_option(TransactionOption, option, value)
+        code, encoded = int(option), None  # a code without a value: nothing to encode
+    else:
+        code, encoded = encode_option(TransactionOption, option, value)
     backend.set_option(code, encoded)
+    if code == TransactionOption.RETRY_LIMIT:
+        tx.retry_limit_set = True
 
 
 def watch(tx: Transaction, key: Any) -> asyncio.Future[None]:

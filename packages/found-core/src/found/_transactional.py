@@ -7,6 +7,8 @@ not_committed, 1007 transaction_too_old, ...) and raises the others. Each retry 
 `tx.vars`. Unlike 0.13, a retry limit applies by default (`DEFAULT_RETRY_LIMIT`), so a
 transaction that keeps conflicting fails instead of spinning forever; a database-wide
 `transaction_retry_limit` option, or the `retry_limit` option set in the function, replaces it.
+The default is set just before the first `on_error` (the option outlives `on_error`'s reset),
+so a transaction that commits at its first attempt pays no option call for it.
 """
 
 from __future__ import annotations
@@ -36,10 +38,15 @@ _DEFAULT_RETRY_LIMIT_VALUE = struct.pack("<q", DEFAULT_RETRY_LIMIT)
 _RETRY_LIMIT = int(TransactionOption.RETRY_LIMIT)
 
 
+def _default_retry_limit(tx: Transaction) -> None:
+    """Give `tx` the default retry limit unless the database configured one."""
+    if _RETRY_LIMIT not in tx.db.transaction_defaults:
+        tx._tx.set_option(_RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
+
+
 def _begin(db: Database, snapshot: bool) -> Transaction:
     tx = make_transaction(db, snapshot)
-    if _RETRY_LIMIT not in db.transaction_defaults:
-        tx._tx.set_option(_RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
+    _default_retry_limit(tx)
     return tx
 
 
@@ -97,13 +104,11 @@ async def transactional(
     """
     if not callable(func):
         raise TypeError(f"func must be an async function, not {type(func).__name__}")
-    if type(db) is Database and not db._closed:  # `_begin` inlined: two calls less
+    if type(db) is Database and not db._closed:  # `make_transaction` inlined: one call less
         backend = db._backend.create_transaction()
         tx = Transaction(db, backend, bool(snapshot))
-        if _RETRY_LIMIT not in db.transaction_defaults:
-            backend.set_option(_RETRY_LIMIT, _DEFAULT_RETRY_LIMIT_VALUE)
     else:  # the checks' errors, and Database subclasses
-        tx = _begin(db, snapshot)
+        tx = make_transaction(db, snapshot)
         backend = tx._tx
     hooks = db.hooks
     try:
@@ -121,6 +126,8 @@ async def transactional(
                     size = 0
                     await backend.commit()
             except FoundException as exc:
+                if not tx.retries and not tx.retry_limit_set:
+                    _default_retry_limit(tx)
                 try:
                     await backend.on_error(exc.code)
                 except FoundException as final:

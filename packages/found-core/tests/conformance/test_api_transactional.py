@@ -105,6 +105,38 @@ async def test_default_retry_limit(db: found.Database) -> None:
     assert len(attempts) == found.DEFAULT_RETRY_LIMIT + 1
 
 
+async def test_a_retry_limit_set_at_the_first_attempt_outlives_the_retries(
+    db: found.Database,
+) -> None:
+    attempts = []
+
+    async def always_conflicts(tx: found.Transaction) -> None:
+        if not attempts:  # the option survives on_error's reset; the default must not replace it
+            found.set_option(tx, "retry_limit", 2)
+            found.set_option(tx, "max_retry_delay", 0)
+        attempts.append(tx.retries)
+        raise found._errors.error(1020)
+
+    with pytest.raises(found.NotCommitted):
+        await found.transactional(db, always_conflicts)
+    assert attempts == [0, 1, 2]
+
+
+async def test_a_retry_limit_set_at_a_retry_replaces_the_default(db: found.Database) -> None:
+    attempts = []
+
+    async def always_conflicts(tx: found.Transaction) -> None:
+        found.set_option(tx, "max_retry_delay", 0)
+        if tx.retries == 3:
+            found.set_option(tx, "retry_limit", 4)
+        attempts.append(tx.retries)
+        raise found._errors.error(1020)
+
+    with pytest.raises(found.NotCommitted):
+        await found.transactional(db, always_conflicts)
+    assert attempts == [0, 1, 2, 3, 4]
+
+
 async def test_snapshot_transactional_is_read_only(db: found.Database) -> None:
     await found.transactional(db, _write, b"k", b"v")
     assert await found.transactional(db, _read, b"k", snapshot=True) == b"v"
