@@ -67,20 +67,31 @@ _LAST = f"SELECT {_NEWEST}"
 _SCAN = "SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key {0} LIMIT ?"
 _SCAN_FORWARD, _SCAN_REVERSE = _SCAN.format("ASC"), _SCAN.format("DESC")
 # The same reads with the newest version in the same statement (one snapshot): a point read
-# gives (value or NULL, newest); a range its rows, then (NULL, newest) as the last row.
+# gives (value or NULL, newest); a range gives (NULL, newest) first, then its rows. One
+# compound SELECT ordered by key, whose NULL sorts first, with LIMIT limit + 1: SQLite merges
+# the two arms in order (a LIMIT inside a subquery arm instead made it copy every row
+# through a co-routine: 601k -> 483k instructions for 100 rows, 68k -> 57k for 5).
 _NEWEST_GET = f"SELECT (SELECT value FROM kv WHERE key = ?), {_NEWEST}"
-_NEWEST_SCAN = f"SELECT * FROM ({_SCAN}) UNION ALL SELECT NULL, {_NEWEST}"
-_NEWEST_FORWARD, _NEWEST_REVERSE = _NEWEST_SCAN.format("ASC"), _NEWEST_SCAN.format("DESC")
+_NEWEST_SCAN = (
+    f"SELECT key, value FROM kv WHERE key >= ? AND key < ? UNION ALL SELECT NULL, {_NEWEST}"
+    " ORDER BY 1 {0} LIMIT ?"
+)
+_NEWEST_FORWARD = _NEWEST_SCAN.format("ASC")
+if sqlite3.sqlite_version_info >= (3, 30, 0):
+    _NEWEST_REVERSE = _NEWEST_SCAN.format("DESC NULLS FIRST")
+else:  # no NULLS FIRST: the version row's arm first, then the rows' (the limit's + 1 is moot)
+    _NEWEST_REVERSE = (
+        f"SELECT NULL, {_NEWEST} UNION ALL SELECT * FROM (SELECT key, value FROM kv"
+        " WHERE key >= ? AND key < ? ORDER BY key DESC LIMIT ? - 1)"
+    )
 
 
 def _split(found: list[Any]) -> tuple[list[tuple[bytes, bytes]], int]:
-    """(the rows, the newest version) of a `_NEWEST_SCAN` result. SQLite runs the arms of a
-    UNION ALL in order, so the version row comes last; it is looked for (its key is NULL,
-    which no kv row has) rather than trusted to be there."""
-    last = found.pop()
-    if last[0] is not None:
-        found.append(last)
-        last = found.pop(next(i for i, row in enumerate(found) if row[0] is None))
+    """(the rows, the newest version) of a `_NEWEST_SCAN` result, whose version row (its
+    key is NULL, which no kv row has) the ORDER BY puts first; looked for anywhere else
+    rather than trusted to be there."""
+    index = 0 if found[0][0] is None else next(i for i, row in enumerate(found) if row[0] is None)
+    last = found.pop(index)
     return found, last[1]
 
 
@@ -161,7 +172,7 @@ class Reader(Storage):
         """`fresh_get` for a range: (`get_range`'s rows at the newest commit, that version)."""
         sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
         with self._lock:
-            found = rows(self._fresh(), sql, (begin, end, limit or -1))
+            found = rows(self._fresh(), sql, (begin, end, limit + 1 if limit else -1))
         return _split(found)
 
     def _fresh(self) -> sqlite3.Connection:
@@ -235,9 +246,10 @@ class Reader(Storage):
                 # one of the few reads after a fused GRV: one autocommit statement
                 self._solo -= 1
                 sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
-                found = rows(conn, sql, (begin, end, limit or -1))
-                last = found.pop()
-                if last[0] is None and last[1] == version:
+                found = rows(conn, sql, (begin, end, limit + 1 if limit else -1))
+                first = found[0]
+                if first[0] is None and first[1] == version:
+                    del found[0]
                     return found
                 self._solo = 0  # a newer commit: the history, in a shared snapshot
             found, code = self._range(begin, end, version, limit, reverse, False)
@@ -255,7 +267,7 @@ class Reader(Storage):
             # learn the newest version along with the newest rows
             conn = self._solo_or_snapshot(fresh)
             sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
-            found, newest = _split(rows(conn, sql, (begin, end, limit or -1)))
+            found, newest = _split(rows(conn, sql, (begin, end, limit + 1 if limit else -1)))
             self._learn(newest)  # a shared snapshot's (not an autocommit statement's)
             if version == newest:
                 return found, 0
