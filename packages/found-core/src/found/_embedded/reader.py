@@ -106,6 +106,7 @@ class Reader(Storage):
 
     def _release(self) -> None:
         with self._lock:
+            self._pending = None
             self._end()
 
     def _snapshot(self, fresh: bool) -> sqlite3.Connection:
@@ -121,7 +122,9 @@ class Reader(Storage):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return conn
-        loop.call_soon(self._release)
+        if self._pending is not loop:  # else its `_release`, still to run, ends this one too
+            loop.call_soon(self._release)
+            self._pending = loop
         rows(conn, "BEGIN")
         self._held = thread
         return conn

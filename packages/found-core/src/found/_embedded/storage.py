@@ -31,6 +31,9 @@ class Storage:
         self._newest: Optional[int] = None  # that snapshot's newest commit, once known
         self._solo = 0  # autocommit reads still allowed before a shared snapshot opens
         self._reads = 0  # reads since the last fused GRV (`Reader.solo_reads` judges by them)
+        #: The loop on which a `Reader._release` is scheduled and has not run yet: it ends, at
+        #: that loop's next iteration, any snapshot opened meanwhile on the same loop.
+        self._pending: Optional[object] = None
 
     def close(self) -> None:
         """Close the connection; later reads fail with 1000. Idempotent."""
