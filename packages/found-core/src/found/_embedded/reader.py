@@ -125,7 +125,7 @@ class Reader(Storage):
         if self._pending is not loop:  # else its `_release`, still to run, ends this one too
             loop.call_soon(self._release)
             self._pending = loop
-        rows(conn, "BEGIN")
+        self._fetch("BEGIN")
         self._held = thread
         return conn
 
@@ -166,7 +166,8 @@ class Reader(Storage):
         value of `key` at the newest commit, that version). One SQLite snapshot serves both,
         and it is taken now, so it sees every commit acknowledged before the call."""
         with self._lock:
-            value, newest = rows(self._fresh(), _NEWEST_GET, (key,))[0]
+            self._fresh()
+            value, newest = self._fetch(_NEWEST_GET, (key,))[0]
         return value, newest
 
     def fresh_range(
@@ -175,7 +176,8 @@ class Reader(Storage):
         """`fresh_get` for a range: (`get_range`'s rows at the newest commit, that version)."""
         sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
         with self._lock:
-            found = rows(self._fresh(), sql, (begin, end, limit + 1 if limit else -1))
+            self._fresh()
+            found = self._fetch(sql, (begin, end, limit + 1 if limit else -1))
         return _split(found)
 
     def _fresh(self) -> sqlite3.Connection:
@@ -194,11 +196,11 @@ class Reader(Storage):
             conn = self._conn
             if conn is not None and self._held == _ident():
                 if version == self._newest:  # the snapshot's newest: kv alone, verdict 0
-                    found = rows(conn, _LATEST, (key,))
+                    found = self._fetch(_LATEST, (key,))
                     return found[0][0] if found else None
             else:  # learn the newest version along with the newest value
                 conn = self._solo_or_snapshot(False)
-                value, newest = rows(conn, _NEWEST_GET, (key,))[0]
+                value, newest = self._fetch(_NEWEST_GET, (key,))[0]
                 self._learn(newest)  # a shared snapshot's (not an autocommit statement's)
                 if version == newest:
                     return value
@@ -244,12 +246,12 @@ class Reader(Storage):
             if held is not None and version == self._newest and held == _ident():
                 # the shared snapshot's newest version: one walk of kv (`_range` inlined)
                 sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
-                return rows(conn, sql, (begin, end, limit or -1))  # type: ignore[arg-type]  # held: open
+                return self._fetch(sql, (begin, end, limit or -1))  # held: open
             if held is None and self._solo and conn is not None:
                 # one of the few reads after a fused GRV: one autocommit statement
                 self._solo -= 1
                 sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
-                found = rows(conn, sql, (begin, end, limit + 1 if limit else -1))
+                found = self._fetch(sql, (begin, end, limit + 1 if limit else -1))
                 first = found[0]
                 if first[0] is None and first[1] == version:
                     del found[0]
@@ -270,7 +272,7 @@ class Reader(Storage):
             # learn the newest version along with the newest rows
             conn = self._solo_or_snapshot(fresh)
             sql = _NEWEST_REVERSE if reverse else _NEWEST_FORWARD
-            found, newest = _split(rows(conn, sql, (begin, end, limit + 1 if limit else -1)))
+            found, newest = _split(self._fetch(sql, (begin, end, limit + 1 if limit else -1)))
             self._learn(newest)  # a shared snapshot's (not an autocommit statement's)
             if version == newest:
                 return found, 0
@@ -278,7 +280,7 @@ class Reader(Storage):
                 conn = self._snapshot(False)  # the history in one snapshot
         elif version == self._newest:  # the snapshot's newest: one walk of kv
             sql = _SCAN_REVERSE if reverse else _SCAN_FORWARD
-            return rows(conn, sql, (begin, end, limit or -1)), 0
+            return self._fetch(sql, (begin, end, limit or -1)), 0
         if begin >= end:
             found = []
         else:
