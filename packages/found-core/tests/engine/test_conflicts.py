@@ -165,6 +165,48 @@ def test_recent_writes_match_brute_force(commits, reads, read_version):
     assert recent.conflicts(read_version, read_set) == expected
 
 
+@settings(max_examples=75, deadline=None)
+@given(st.lists(st.tuples(ranges, st.integers(0, 3)), min_size=1, max_size=12), ranges)
+def test_recent_writes_pruned_as_they_go(commits, reads):
+    """Commits added one by one, each followed by a prune of the versions more than a random
+    lag behind it (pruned entries are dropped lazily): the entries held and the conflicts
+    of every read version left are those of the commits above the horizon."""
+    recent, horizon = RecentWrites(), 0
+    for version, (written, lag) in enumerate(commits, start=1):
+        recent.add(version, coalesce(written))
+        horizon = max(horizon, version - lag)
+        recent.prune(horizon)
+        assert len(recent) == version - horizon
+        assert len(recent.versions) <= 2 * len(recent) + 1  # the pruned head is deleted
+    read_set = ReadSet(reads)
+    for read_version in range(horizon, len(commits) + 1):
+        expected = [
+            (rb, re)
+            for rb, re in read_set.ranges
+            if any(
+                rb < we and wb < re and wb < we
+                for version, (written, _) in enumerate(commits, start=1)
+                if version > read_version
+                for wb, we in written
+            )
+        ]
+        assert recent.conflicts(read_version, read_set) == expected
+
+
+def test_recent_writes_rollback_after_prune():
+    recent = RecentWrites()
+    for version in range(1, 11):
+        recent.add(version, [point(b"k%d" % version)])
+    recent.prune(4)
+    mark = recent.mark()
+    recent.add(11, [point(b"x")])
+    recent.rollback(mark)
+    assert (len(recent), recent.newest) == (6, 10)
+    assert recent.conflicts(4, ReadSet([point(b"x")])) == []
+    assert recent.conflicts(4, ReadSet([point(b"k5")])) == [point(b"k5")]
+    assert recent.conflicts(5, ReadSet([point(b"k5")])) == []
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.integers(0, 4), st.lists(st.binary(min_size=4, max_size=4), max_size=8))
 def test_encoding_of_equal_length_keys_is_the_per_key_layout(size, raw):

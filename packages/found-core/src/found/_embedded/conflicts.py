@@ -152,6 +152,7 @@ class RecentWrites:
         self.versions: list[int] = []
         self.entries: list[tuple[list[bytes], list[bytes], list[Range]]] = []
         self.newest = 0
+        self._start = 0  # entries before this index are pruned (see `prune`)
 
     def add(self, version: int, ranges: list[Range]) -> None:
         """Record a commit's coalesced write ranges (versions must be added in order)."""
@@ -176,14 +177,27 @@ class RecentWrites:
         """Forget the entries added since `mark` (their batch did not commit)."""
         del self.versions[mark:]
         del self.entries[mark:]
+        self._start = min(self._start, mark)
         self.newest = self.versions[-1] if self.versions else 0
 
     def prune(self, horizon: int) -> None:
-        """Drop entries at or below `horizon`: no commit may read that far back any more."""
-        cut = bisect_right(self.versions, horizon)
-        if cut:
-            del self.versions[:cut]
-            del self.entries[:cut]
+        """Drop entries at or below `horizon`: no commit may read that far back any more.
+
+        They are skipped at once and deleted in bulk once they are most of the lists:
+        deleting a list's head moves all the rest, which with one entry pruned per commit
+        and a window of 7,000 commits (5 s at 1,400 commits/s) cost 114k instructions per
+        commit. Each entry is moved at most once per deletion that follows it (amortized
+        O(1))."""
+        start = bisect_right(self.versions, horizon, self._start)
+        if start > len(self.versions) // 2:
+            del self.versions[:start]
+            del self.entries[:start]
+            start = 0
+        self._start = start
+
+    def __len__(self) -> int:
+        """How many entries are held (not pruned)."""
+        return len(self.versions) - self._start
 
     def conflicts(self, read_version: int, reads: ReadSet) -> list[Range]:
         """The read ranges a commit after `read_version` wrote into (empty: no conflict).
@@ -193,7 +207,7 @@ class RecentWrites:
         `read_version` (REPORT_CONFLICTING_KEYS shows them all)."""
         if not reads.ranges:
             return []
-        start = bisect_right(self.versions, read_version)
+        start = bisect_right(self.versions, read_version, self._start)
         for begins, ends, ranges in self.entries[start:]:
             # Walk the shorter list, binary-search the longer one.
             if len(ranges) <= len(reads.ranges):
